@@ -1,0 +1,77 @@
+# motcua: `make run` serves the embedded demo; `make test` runs everything CI runs.
+# Both set themselves up (virtualenv, packages, database) and are fast the second time.
+
+SHELL := /bin/bash
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MOTCUA := $(BIN)/motcua
+
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core gettext
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+
+.PHONY: run test setup setup-test debs debs-test migrate demo lint format openapi messages \
+        envdocs clean help
+
+help:
+	@echo "make run    set up and serve the demo on http://127.0.0.1:$(PORT) (PORT=... to change)"
+	@echo "make test   set up and run the whole suite, ruff, migrations and OpenAPI checks"
+	@echo "make openapi / envdocs / messages   regenerate docs/openapi.json, docs/configuration.md, .mo"
+
+$(VENV)/.created:
+	@py=$$(scripts/find-python) || exit 1; \
+	echo "motcua: creating $(VENV) with $$py ($$($$py --version))"; \
+	$$py -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml requirements/constraints.txt
+	$(PY) -m pip install -q -c requirements/constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements/constraints.txt
+	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[test]'
+	@touch $@
+
+setup: $(VENV)/.installed debs messages
+setup-test: $(VENV)/.installed-test debs-test messages
+
+debs:
+	@scripts/ensure-debs $(RUN_DEBS) || echo "motcua: continuing; PDF forms need the packages above."
+
+debs-test:
+	@scripts/ensure-debs $(TEST_DEBS)
+
+# Compiled catalogues are build output: made from the committed .po files when they change.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+migrate: setup
+	@mkdir -p var
+	$(MOTCUA) migrate --no-input -v 0
+
+demo: migrate
+	MOTCUA_ENV=demo $(MOTCUA) setup_demo
+
+run: demo
+	MOTCUA_ENV=demo $(MOTCUA) runserver 127.0.0.1:$(PORT)
+
+test: setup-test
+	scripts/test
+
+lint: setup-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: setup-test
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+openapi: setup
+	$(MOTCUA) export_openapi > docs/openapi.json
+
+envdocs: setup
+	$(MOTCUA) envvars --markdown > docs/configuration.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""motcua: one-stop case management for Hanoi's Public Administrative Service Center."""

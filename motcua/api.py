@@ -1,0 +1,21 @@
+"""The JSON API, version 1: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+from motcua.core.api import install_problem_handlers
+from motcua.organization.api import router as organization_router
+from motcua.worktime.api import router as worktime_router
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description=(
+        "One-stop case management for Hanoi's Public Administrative Service Center. "
+        "Errors are application/problem+json with a message in the caller's language "
+        "(Accept-Language: vi or en; Vietnamese by default)."
+    ),
+    urls_namespace="api-v1",
+)
+install_problem_handlers(api)
+api.add_router("", organization_router)
+api.add_router("", worktime_router)

@@ -1,0 +1,33 @@
+from motcua.organization.models.network import (
+    Agency,
+    AdministrativeUnit,
+    Counter,
+    NetworkPhase,
+    Site,
+    SiteCoverage,
+    SiteOperatingPeriod,
+    UnitSuccession,
+)
+from motcua.organization.models.staff import (
+    Assignment,
+    BranchQuota,
+    Secondment,
+    StaffProfile,
+    StaffingPlan,
+)
+
+__all__ = [
+    "AdministrativeUnit",
+    "Agency",
+    "Assignment",
+    "BranchQuota",
+    "Counter",
+    "NetworkPhase",
+    "Secondment",
+    "Site",
+    "SiteCoverage",
+    "SiteOperatingPeriod",
+    "StaffProfile",
+    "StaffingPlan",
+    "UnitSuccession",
+]

@@ -1,0 +1,178 @@
+"""Settings shared by every mode. Values come from the environment (see ``env.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from motcua.settings import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env.VAR_DIR.raw() or BASE_DIR / "var")
+
+MOTCUA_ENV = env.MOTCUA_ENV.raw().strip().lower()
+if MOTCUA_ENV not in {"development", "demo", "production"}:
+    raise ImproperlyConfigured(
+        f"MOTCUA_ENV must be development, demo or production, not {MOTCUA_ENV!r}"
+    )
+PRODUCTION = MOTCUA_ENV == "production"
+DEMO = MOTCUA_ENV == "demo"
+
+# A fixed key so that development sessions survive restarts; production refuses it below.
+DEVELOPMENT_SECRET_KEY = "motcua-development-key-not-secret-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env.SECRET_KEY.raw() or DEVELOPMENT_SECRET_KEY
+DEBUG = env.as_bool(env.DEBUG) if env.DEBUG.raw() else not PRODUCTION
+ALLOWED_HOSTS = env.as_list(env.ALLOWED_HOSTS) or (
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.as_list(env.CSRF_TRUSTED_ORIGINS)
+
+if PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32:
+        problems.append("SECRET_KEY is unset, the development key, or shorter than 32 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty")
+    if problems:
+        raise ImproperlyConfigured(
+            "motcua refuses to start in production: " + "; ".join(problems) + "."
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "motcua.core",
+    "motcua.organization",
+    "motcua.worktime",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "motcua.urls"
+WSGI_APPLICATION = "motcua.wsgi.application"
+ASGI_APPLICATION = "motcua.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "motcua" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env.DATABASE_URL.raw() or f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
+    config = dj_database_url.parse(url)
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web server, the task worker and commands share the
+        # file; IMMEDIATE makes write transactions take the lock up front instead of failing
+        # on upgrade under contention.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif engine == "django.db.backends.postgresql":
+        if env.as_bool(env.DATABASE_POOL):
+            config["OPTIONS"] = {
+                "pool": {"min_size": 1, "max_size": env.as_int(env.DATABASE_POOL_MAX)},
+            }
+        else:
+            config["CONN_MAX_AGE"] = 60
+            config["CONN_HEALTH_CHECKS"] = True
+    else:
+        raise ImproperlyConfigured(f"DATABASE_URL: motcua supports SQLite and PostgreSQL, not {engine}")
+    config["TEST"] = {"NAME": None}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.STATIC_ROOT.raw() or VAR_DIR / "static")
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.MEDIA_ROOT.raw() or VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+EMAIL_BACKEND = env.EMAIL_URL.raw()
+EMAIL_HOST = env.EMAIL_HOST.raw()
+EMAIL_PORT = env.as_int(env.EMAIL_PORT)
+EMAIL_HOST_USER = env.EMAIL_HOST_USER.raw()
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD.raw()
+EMAIL_USE_TLS = env.as_bool(env.EMAIL_USE_TLS)
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL.raw()
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
+
+_secure = env.as_bool(env.SECURE_SSL) if env.SECURE_SSL.raw() else PRODUCTION
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SECURE_SSL_REDIRECT = _secure
+SECURE_HSTS_SECONDS = 31536000 if _secure else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _secure else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env.LOG_LEVEL.raw()},
+}

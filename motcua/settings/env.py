@@ -1,0 +1,128 @@
+"""Every environment variable motcua reads, declared once with its help text.
+
+``docs/configuration.md`` is generated from this table (``motcua envvars --markdown``) and a
+test fails when the two disagree, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    default: str
+    help: str
+
+    def raw(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+REGISTRY: dict[str, EnvVar] = {}
+
+
+def declare(name: str, default: str, help: str) -> EnvVar:  # noqa: A002
+    var = EnvVar(name, default, help)
+    REGISTRY[name] = var
+    return var
+
+
+def as_bool(var: EnvVar) -> bool:
+    value = var.raw().strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{var.name} must be a boolean (1/0, true/false), not {value!r}")
+
+
+def as_list(var: EnvVar) -> list[str]:
+    return [item.strip() for item in var.raw().split(",") if item.strip()]
+
+
+def as_int(var: EnvVar) -> int:
+    try:
+        return int(var.raw())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{var.name} must be an integer, not {var.raw()!r}") from exc
+
+
+MOTCUA_ENV = declare(
+    "MOTCUA_ENV",
+    "development",
+    "`development`, `demo` or `production`. Production refuses to start with DEBUG on, the "
+    "development secret key, or no ALLOWED_HOSTS. Demo is development plus the demo accounts "
+    "that `make run` creates and prints once.",
+)
+DEBUG = declare("DEBUG", "", "Django debug pages. Defaults to on outside production.")
+SECRET_KEY = declare(
+    "SECRET_KEY",
+    "",
+    "Signing key for sessions and tokens. Required in production; development uses a fixed, "
+    "public key that production refuses.",
+)
+ALLOWED_HOSTS = declare(
+    "ALLOWED_HOSTS",
+    "",
+    "Comma-separated host names served. Development defaults to localhost names.",
+)
+CSRF_TRUSTED_ORIGINS = declare(
+    "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://host) trusted for CSRF."
+)
+DATABASE_URL = declare(
+    "DATABASE_URL",
+    "",
+    "Database as a URL: `postgres://user@host:5432/name` in production, "
+    "`sqlite:///path/file.sqlite3` embedded. Default: SQLite at `var/motcua.sqlite3`.",
+)
+DATABASE_POOL = declare(
+    "DATABASE_POOL",
+    "1",
+    "On PostgreSQL, use psycopg's connection pool in each application process (1/0).",
+)
+DATABASE_POOL_MAX = declare(
+    "DATABASE_POOL_MAX", "10", "Largest number of pooled PostgreSQL connections per process."
+)
+VAR_DIR = declare(
+    "MOTCUA_VAR_DIR",
+    "",
+    "Folder for the embedded database, uploaded files and logs. Default: `var/` in the checkout.",
+)
+MEDIA_ROOT = declare(
+    "MEDIA_ROOT", "", "Folder for uploaded and generated files. Default: `<MOTCUA_VAR_DIR>/media`."
+)
+STATIC_ROOT = declare(
+    "STATIC_ROOT", "", "Folder `collectstatic` fills. Default: `<MOTCUA_VAR_DIR>/static`."
+)
+PUBLIC_BASE_URL = declare(
+    "PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Absolute address of the public site, printed in QR codes and notifications.",
+)
+EMAIL_URL = declare(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend; `django.core.mail.backends.smtp.EmailBackend` in production.",
+)
+EMAIL_HOST = declare("EMAIL_HOST", "localhost", "SMTP server host.")
+EMAIL_PORT = declare("EMAIL_PORT", "25", "SMTP server port.")
+EMAIL_HOST_USER = declare("EMAIL_HOST_USER", "", "SMTP user name.")
+EMAIL_HOST_PASSWORD = declare("EMAIL_HOST_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = declare("EMAIL_USE_TLS", "0", "Use STARTTLS to the SMTP server (1/0).")
+DEFAULT_FROM_EMAIL = declare(
+    "DEFAULT_FROM_EMAIL", "motcua@localhost", "Sender address of notifications."
+)
+LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Level of the application log on standard error.")
+SECURE_SSL = declare(
+    "SECURE_SSL",
+    "",
+    "Behind an HTTPS proxy: secure cookies, HSTS and redirect to HTTPS. Default: on in "
+    "production.",
+)

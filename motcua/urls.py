@@ -3,6 +3,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from motcua.api import api
+from motcua.core import views as core_views
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -14,4 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("", core_views.home, name="home"),
 ]
+
+handler404 = "motcua.core.views.not_found"
+handler500 = "motcua.core.views.server_error"

@@ -137,6 +137,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.STATIC_ROOT.raw() or VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.MEDIA_ROOT.raw() or VAR_DIR / "media")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -146,12 +148,18 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env.EMAIL_URL.raw()
-EMAIL_HOST = env.EMAIL_HOST.raw()
-EMAIL_PORT = env.as_int(env.EMAIL_PORT)
-EMAIL_HOST_USER = env.EMAIL_HOST_USER.raw()
-EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD.raw()
-EMAIL_USE_TLS = env.as_bool(env.EMAIL_USE_TLS)
+_mail_backend = env.EMAIL_BACKEND.raw()
+_mail_options = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env.EMAIL_HOST.raw(),
+        "port": env.as_int(env.EMAIL_PORT),
+        "username": env.EMAIL_HOST_USER.raw(),
+        "password": env.EMAIL_HOST_PASSWORD.raw(),
+        "use_tls": env.as_bool(env.EMAIL_USE_TLS),
+        "timeout": 20,
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL.raw()
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

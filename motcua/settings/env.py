@@ -106,7 +106,7 @@ PUBLIC_BASE_URL = declare(
     "http://127.0.0.1:8000",
     "Absolute address of the public site, printed in QR codes and notifications.",
 )
-EMAIL_URL = declare(
+EMAIL_BACKEND = declare(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend",
     "Django e-mail backend; `django.core.mail.backends.smtp.EmailBackend` in production.",

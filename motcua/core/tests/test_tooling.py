@@ -1,6 +1,7 @@
 """The set-up scripts behave as the README promises."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,17 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_find_python_names_what_it_looked_for_when_there_is_none(tmp_path):
+    # A PATH with the shell tools the script uses and an old python3, and no pyenv.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("sort", "cat", "ls"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    old_python = bin_dir / "python3"
+    old_python.write_text("#!/bin/sh\nexit 1\n")
+    old_python.chmod(0o755)
     result = subprocess.run(
         ["/bin/sh", str(ROOT / "scripts" / "find-python")],
-        env={"PATH": str(tmp_path), "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path)},
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path)},
         capture_output=True,
         text=True,
     )

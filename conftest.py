@@ -1,13 +1,38 @@
 """Shared pytest set-up. Tests run offline against a real database (SQLite or PostgreSQL)."""
 
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ROOT = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    """Compile the Vietnamese catalogue when it is missing or older than its source.
+
+    `make test` does this too; doing it here keeps a bare `pytest` run from testing stale
+    or English-only messages.
+    """
+    msgfmt = shutil.which("msgfmt")
+    for po in ROOT.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if msgfmt is None:
+            raise pytest.UsageError(
+                "msgfmt (Debian package gettext) is needed to compile " + str(po)
+            )
+        subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)
+
 
 @pytest.fixture(autouse=True)
-def _vietnamese_by_default(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # PBKDF2 costs about a second per account on a busy runner; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -46,8 +46,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             {"field": _field_of(err.get("loc", ())), "message": _translate_pydantic(err)}
             for err in exc.errors
         ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"]
-                           for e in errors)
+        detail = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
         return problem(
             api,
             request,
@@ -95,7 +96,9 @@ def _translate_pydantic(err: dict[str, Any]) -> str:
         "date_from_datetime_parsing": _("Enter a valid date (YYYY-MM-DD)."),
         "date_parsing": _("Enter a valid date (YYYY-MM-DD)."),
         "date_type": _("Enter a valid date (YYYY-MM-DD)."),
-        "datetime_parsing": _("Enter a valid date and time in ISO 8601 (2025-04-15T09:30:00+07:00)."),
+        "datetime_parsing": _(
+            "Enter a valid date and time in ISO 8601 (2025-04-15T09:30:00+07:00)."
+        ),
         "datetime_from_date_parsing": _(
             "Enter a valid date and time in ISO 8601 (2025-04-15T09:30:00+07:00)."
         ),

@@ -111,7 +111,9 @@ def _database() -> dict:
             config["CONN_MAX_AGE"] = 60
             config["CONN_HEALTH_CHECKS"] = True
     else:
-        raise ImproperlyConfigured(f"DATABASE_URL: motcua supports SQLite and PostgreSQL, not {engine}")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: motcua supports SQLite and PostgreSQL, not {engine}"
+        )
     config["TEST"] = {"NAME": None}
     return config
 

@@ -123,6 +123,5 @@ LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Level of the application log on standa
 SECURE_SSL = declare(
     "SECURE_SSL",
     "",
-    "Behind an HTTPS proxy: secure cookies, HSTS and redirect to HTTPS. Default: on in "
-    "production.",
+    "Behind an HTTPS proxy: secure cookies, HSTS and redirect to HTTPS. Default: on in production.",
 )

@@ -24,7 +24,10 @@ def _start(**env: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "reason"),
     [
-        ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "motcua.example", "DEBUG": "1"}, "DEBUG is on"),
+        (
+            {"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "motcua.example", "DEBUG": "1"},
+            "DEBUG is on",
+        ),
         ({"ALLOWED_HOSTS": "motcua.example"}, "SECRET_KEY is unset"),
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "motcua.example"}, "SECRET_KEY is unset"),
         ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),

@@ -1,6 +1,6 @@
 from motcua.organization.models.network import (
-    Agency,
     AdministrativeUnit,
+    Agency,
     Counter,
     NetworkPhase,
     Site,
@@ -12,8 +12,8 @@ from motcua.organization.models.staff import (
     Assignment,
     BranchQuota,
     Secondment,
-    StaffProfile,
     StaffingPlan,
+    StaffProfile,
 )
 
 __all__ = [

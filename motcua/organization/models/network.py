@@ -10,10 +10,13 @@ from motcua.core.models import EffectiveDated
 from motcua.core.text import fold, normalize
 from motcua.organization.choices import AgencyKind, CoverageRule, SiteKind, UnitLevel
 
-# QCVN 102:2016/BTTTT electronic unit identifier V1V2V3.Z1Z2.Y1Y2.MX1X2 (Hanoi: M X1X2 = H26).
+# QCVN 102:2016/BTTTT electronic unit identifier V1V2V3.Z1Z2.Y1Y2.MX1X2. The last group names
+# the province; every site of Hanoi's Center is a Hanoi unit, hence H26. How we fill the other
+# groups is documented in data/hanoi_network.toml.
+UNIT_ID_PROVINCE_PART = "H26"
 unit_id_validator = RegexValidator(
-    r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$",
-    _("Enter an electronic unit identifier like 000.00.01.H26 (QCVN 102:2016)."),
+    r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.H26$",
+    _("Enter an electronic unit identifier like 000.02.HC.H26 (QCVN 102:2016, ending in H26)."),
 )
 
 
@@ -190,7 +193,9 @@ class Site(FoldedName):
     office_hours = models.JSONField(
         _("office hours"),
         default=default_office_hours,
-        help_text=_('Working periods of a working day, e.g. [["08:00", "12:00"], ["13:00", "17:00"]].'),
+        help_text=_(
+            'Working periods of a working day, e.g. [["08:00", "12:00"], ["13:00", "17:00"]].'
+        ),
     )
     number = models.PositiveSmallIntegerField(_("branch number"), null=True, blank=True)
 
@@ -221,9 +226,7 @@ class SiteCoverage(EffectiveDated):
     """The administrative unit a site receives for during a period."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="coverages")
-    unit = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="coverages"
-    )
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="coverages")
 
     class Meta:
         verbose_name = _("coverage")
@@ -250,7 +253,9 @@ class Counter(EffectiveDated):
                 fields=["site", "number"],
                 condition=models.Q(valid_to__isnull=True),
                 name="organization_counter_unique_open_number",
-                violation_error_message=_("This site already has an open counter with that number."),
+                violation_error_message=_(
+                    "This site already has an open counter with that number."
+                ),
             ),
         ]
 

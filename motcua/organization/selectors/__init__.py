@@ -1,0 +1,1 @@
+"""Reads of the organization app, one module per part: ``network`` and ``staff``."""

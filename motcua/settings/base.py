@@ -94,6 +94,9 @@ def _database() -> dict:
     config = dj_database_url.parse(url)
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
+        if config["NAME"] and config["NAME"] != ":memory:":
+            # The embedded database must open on a fresh clone, before anything made var/.
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # WAL and a busy timeout let the web server, the task worker and commands share the
         # file; IMMEDIATE makes write transactions take the lock up front instead of failing
         # on upgrade under contention.

@@ -1,12 +1,21 @@
 """The JSON API, version 1: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from motcua.core.api import install_problem_handlers
 from motcua.organization.api import router as organization_router
 from motcua.worktime.api import router as worktime_router
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Write Vietnamese as UTF-8 text rather than \\u escapes, so responses stay readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="motcua API",
     version="1",
     description=(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from motcua.api import api
 from motcua.core import views as core_views
@@ -9,6 +10,10 @@ from motcua.core import views as core_views
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
+
+admin.site.site_header = _("motcua – Public Administrative Service Center")
+admin.site.site_title = _("motcua administration")
+admin.site.index_title = _("Network, staff and calendar")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -139,6 +139,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "motcua" / "static"]
 STATIC_ROOT = Path(env.STATIC_ROOT.raw() or VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.MEDIA_ROOT.raw() or VAR_DIR / "media")

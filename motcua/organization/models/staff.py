@@ -38,7 +38,10 @@ class Assignment(EffectiveDated):
     """A person holds ``role`` at a site or in an agency for a period, by a decision."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     site = models.ForeignKey(
@@ -74,7 +77,10 @@ class Secondment(EffectiveDated):
     """A city department lends a person to a site to receive and return dossiers."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="secondments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="secondments",
     )
     from_agency = models.ForeignKey(
         "organization.Agency",

@@ -12,7 +12,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
 .PHONY: run test setup setup-test debs debs-test migrate demo lint format openapi messages \
-        envdocs clean help
+        envdocs fuzz clean help
 
 help:
 	@echo "make run    set up and serve the demo on http://127.0.0.1:$(PORT) (PORT=... to change)"
@@ -72,6 +72,11 @@ openapi: setup
 
 envdocs: setup
 	$(MOTCUA) envvars --markdown > docs/configuration.md
+
+# Property-based fuzzing of the API of a server started with `make run` (PORT as above).
+fuzz: setup-test
+	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[bench]'
+	$(BIN)/st run http://127.0.0.1:$(PORT)/api/v1/openapi.json --checks not_a_server_error
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

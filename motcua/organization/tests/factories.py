@@ -67,3 +67,18 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+
+
+def appoint(user, role, site=None, agency=None, *, start=date(2025, 1, 1), end=None):
+    """Appoint ``user`` through the service, with a decision number, from 2025-01-01 by default."""
+    from motcua.organization.services.staff import assignment_create
+
+    return assignment_create(
+        user=user,
+        role=role,
+        site=site,
+        agency=agency,
+        valid_from=start,
+        valid_to=end,
+        decision_number="QĐ-1",
+    )

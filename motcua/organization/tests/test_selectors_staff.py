@@ -15,25 +15,17 @@ from motcua.organization.selectors.staff import (
     staff_at_site,
 )
 from motcua.organization.services.staff import (
-    assignment_create,
     assignment_end,
     secondment_create,
 )
-from motcua.organization.tests.factories import AgencyFactory, SiteFactory, StaffProfileFactory
+from motcua.organization.tests.factories import (
+    AgencyFactory,
+    SiteFactory,
+    StaffProfileFactory,
+    appoint,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def appoint(user, role, *, site=None, agency=None, start=date(2025, 1, 1), end=None):
-    return assignment_create(
-        user=user,
-        role=role,
-        site=site,
-        agency=agency,
-        valid_from=start,
-        valid_to=end,
-        decision_number="QĐ-1",
-    )
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from motcua.organization.tests.factories import (
     SiteFactory,
     StaffProfileFactory,
     UserFactory,
+    appoint,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +46,6 @@ def center():
 def person(name: str = ""):
     profile = StaffProfileFactory(**({"full_name": name} if name else {}))
     return profile.user
-
-
-def appoint(user, role, site=None, agency=None, start=date(2025, 1, 1), end=None):
-    return assignment_create(
-        user=user,
-        role=role,
-        site=site,
-        agency=agency,
-        valid_from=start,
-        valid_to=end,
-        decision_number="QĐ-1",
-    )
 
 
 # --- accounts ----------------------------------------------------------------------------------

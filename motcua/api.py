@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from motcua.catalog.api import router as catalog_router
 from motcua.core.api import install_problem_handlers
+from motcua.dossiers.api import router as dossiers_router
 from motcua.organization.api import router as organization_router
 from motcua.worktime.api import router as worktime_router
 
@@ -28,3 +30,5 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("", organization_router)
 api.add_router("", worktime_router)
+api.add_router("", catalog_router)
+api.add_router("", dossiers_router)

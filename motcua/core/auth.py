@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from motcua.core import clock
 from motcua.core.models import ApiToken
 from motcua.core.services import digest_token
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
@@ -19,7 +23,10 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=clock.now())
+        now = clock.now()
+        # Recording every use would add a write to every read; a minute's precision is enough.
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
 

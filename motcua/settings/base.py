@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.organization",
     "motcua.worktime",
+    "motcua.catalog",
+    "motcua.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -106,9 +108,13 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     elif engine == "django.db.backends.postgresql":
+        config["OPTIONS"] = {}
+        if env.DATABASE_PREPARE_THRESHOLD.raw().strip():
+            config["OPTIONS"]["prepare_threshold"] = env.as_int(env.DATABASE_PREPARE_THRESHOLD)
         if env.as_bool(env.DATABASE_POOL):
-            config["OPTIONS"] = {
-                "pool": {"min_size": 1, "max_size": env.as_int(env.DATABASE_POOL_MAX)},
+            config["OPTIONS"]["pool"] = {
+                "min_size": 1,
+                "max_size": env.as_int(env.DATABASE_POOL_MAX),
             }
         else:
             config["CONN_MAX_AGE"] = 60
@@ -167,6 +173,7 @@ if _mail_backend.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL.raw()
+SMS_BACKEND = env.SMS_BACKEND.raw()
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -90,6 +90,13 @@ DATABASE_POOL = declare(
 DATABASE_POOL_MAX = declare(
     "DATABASE_POOL_MAX", "10", "Largest number of pooled PostgreSQL connections per process."
 )
+DATABASE_PREPARE_THRESHOLD = declare(
+    "DATABASE_PREPARE_THRESHOLD",
+    "5",
+    "On PostgreSQL, prepare a statement on the server after this many executions on one "
+    "connection, which saves planning the same query again. Empty disables it (needed behind "
+    "PgBouncer in transaction mode).",
+)
 VAR_DIR = declare(
     "MOTCUA_VAR_DIR",
     "",
@@ -118,6 +125,13 @@ EMAIL_HOST_PASSWORD = declare("EMAIL_HOST_PASSWORD", "", "SMTP password.")
 EMAIL_USE_TLS = declare("EMAIL_USE_TLS", "0", "Use STARTTLS to the SMTP server (1/0).")
 DEFAULT_FROM_EMAIL = declare(
     "DEFAULT_FROM_EMAIL", "motcua@localhost", "Sender address of notifications."
+)
+SMS_BACKEND = declare(
+    "SMS_BACKEND",
+    "motcua.dossiers.sms.LogSmsBackend",
+    "Dotted path of the SMS gateway, a subclass of `motcua.dossiers.sms.SmsBackend`. The "
+    "default only writes each message to the `motcua.sms` log; "
+    "`motcua.dossiers.sms.LocmemSmsBackend` keeps them in memory for tests and demos.",
 )
 LOG_LEVEL = declare("LOG_LEVEL", "INFO", "Level of the application log on standard error.")
 SECURE_SSL = declare(

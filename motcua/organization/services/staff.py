@@ -55,6 +55,7 @@ DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105
 DEMO_CENTER_CODE = "TTPVHCC"
 DEMO_BRANCH_CODE = "CN01"  # Branch No. 1, Tây Hồ
 DEMO_AGENCY_CODE = "SO-TP"  # Department of Justice
+DEMO_COMMUNE_CODE = "UBND-X-00103-2025"  # People's Committee of phường Tây Hồ
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -598,6 +599,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("tiepnhan.cn1", "Phạm Thị Dung", Role.RECEIVING_OFFICER, "branch"),
     DemoAccount("chuyenvien.sotp", "Hoàng Văn Em", Role.AGENCY_SPECIALIST, "agency"),
     DemoAccount("lanhdao.sotp", "Vũ Thị Giang", Role.AGENCY_LEADER, "agency"),
+    DemoAccount("chuyenvien.tayho", "Đỗ Minh Khoa", Role.AGENCY_SPECIALIST, "commune"),
+    DemoAccount("lanhdao.tayho", "Ngô Thị Mai", Role.AGENCY_LEADER, "commune"),
     DemoAccount("thanhtra", "Đặng Văn Hải", Role.INSPECTOR, ""),
     DemoAccount("quantri", "Bùi Thị Lan", Role.ADMINISTRATOR, ""),
 ]
@@ -621,7 +624,10 @@ def _demo_places(
     )
     agency = Agency.objects.filter(code=agency_code).first() if agency_code else None
     agency = agency or Agency.objects.filter(name_folded__contains="so tu phap").first()
-    return {"center": center, "branch": branch, "agency": agency, "": None}
+    # The commune committee of phường Tây Hồ, where Branch No. 1 stands, takes most of the
+    # branch's everyday dossiers (certification, civil status) since 1 July 2025.
+    commune = Agency.objects.filter(code=DEMO_COMMUNE_CODE).first()
+    return {"center": center, "branch": branch, "agency": agency, "commune": commune, "": None}
 
 
 def demo_accounts_create(
@@ -646,6 +652,7 @@ def demo_accounts_create(
         "center": _("the Center"),
         "branch": _("Branch No. 1 (Tây Hồ)"),
         "agency": _("the Department of Justice"),
+        "commune": _("the People's Committee of phường Tây Hồ"),
     }
     accounts: list[tuple[str, str, str]] = []
     for demo in DEMO_ACCOUNTS:

@@ -11,9 +11,16 @@ HANOI = 1
 
 
 class Command(BaseCommand):
-    help = "Load Hanoi's administrative units, the Center's network and the demo accounts."
+    help = (
+        "Load Hanoi's administrative units, the network, the regimes, the procedure catalogue, "
+        "the demo accounts and a few demo dossiers."
+    )
 
     def handle(self, *args, **options):
+        from motcua.catalog.models import Procedure
+        from motcua.catalog.services import catalog_load
+        from motcua.dossiers.services.demo import demo_dossiers_create
+        from motcua.dossiers.services.regimes import regimes_load
         from motcua.organization.models import AdministrativeUnit, Site
         from motcua.organization.services.network import network_load, units_load
         from motcua.organization.services.staff import demo_accounts_create
@@ -27,6 +34,10 @@ class Command(BaseCommand):
         if not Site.objects.exists():
             self.stdout.write("Loading the Center's network and agencies…")
             network_load()
+        regimes_load()
+        if not Procedure.objects.exists():
+            self.stdout.write("Loading the procedure catalogue…")
+            catalog_load()
 
         created = demo_accounts_create()
         if created:
@@ -34,4 +45,7 @@ class Command(BaseCommand):
             width = max(len(username) for username, _password, _role in created)
             for username, password, role in created:
                 self.stdout.write(f"  {username:<{width}}  {password}  {role}")
+        codes = demo_dossiers_create()
+        if codes:
+            self.stdout.write(f"Demo dossiers at Branch No. 1: {len(codes)} ({codes[0]} …)")
         self.stdout.write("Demo data ready.")

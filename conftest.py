@@ -31,6 +31,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _empty_reference_cache():
+    """Each test builds its own reference rows; none may leak from the previous test's cache."""
+    from motcua.core.refcache import reference_cache
+
+    reference_cache.clear()
+    yield
+    reference_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -32,6 +32,7 @@ from motcua.catalog.models import (
 from motcua.catalog.rules import Period, Process, Step, overlaps, period_text, process_problems
 from motcua.catalog.selectors import version_periods
 from motcua.core.errors import Conflict, InvalidInput
+from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.organization.models import Agency
 from motcua.organization.services.network import LoadReport
@@ -277,6 +278,7 @@ def procedure_version_create(
     version.save()
     ProcedureComponent.objects.bulk_create([_component_row(version, c) for c in components])
     ProcessStep.objects.bulk_create([_step_row(version, s) for s in steps])
+    reference_cache.clear()  # bulk writes send no signals
     return version
 
 
@@ -327,6 +329,7 @@ def procedure_version_update(
     if new_steps != current_steps:
         version.steps.all().delete()
         ProcessStep.objects.bulk_create([_step_row(version, s) for s in new_steps])
+        reference_cache.clear()  # bulk writes send no signals
     return version
 
 
@@ -348,7 +351,9 @@ def process_set(*, version: ProcedureVersion, steps: Sequence[Step]) -> list[Pro
     if _has_dossiers(version):
         raise Conflict(_dossiers_received_message(version))
     version.steps.all().delete()
-    return ProcessStep.objects.bulk_create([_step_row(version, s) for s in steps])
+    made = ProcessStep.objects.bulk_create([_step_row(version, s) for s in steps])
+    reference_cache.clear()  # bulk writes send no signals
+    return made
 
 
 def _dossiers_received_message(version: ProcedureVersion) -> str:
@@ -651,4 +656,5 @@ def catalog_load(*, data: dict[str, Any] | None = None) -> LoadReport:
         report.count("versions", len(versions))
         report.count("components", len(components))
         report.count("process steps", len(steps))
+    reference_cache.clear()  # bulk writes send no signals
     return report

@@ -17,7 +17,7 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         found = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__staff_profile")
             .filter(digest=digest_token(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

@@ -68,20 +68,24 @@ def event_append(
     from_status: str = "",
     to_status: str,
     payload: dict[str, Any] | None = None,
+    first: bool = False,
 ):
     """Append an event to ``dossier``'s chain. Call inside the transaction that changed it.
 
     The caller holds the dossier's row lock (services take ``select_for_update``), so the
-    previous event read here is the last one.
+    previous event read here is the last one. ``first`` says the dossier was just created in
+    this transaction and has no event yet, which spares the read.
     """
     from motcua.dossiers.models import DossierEvent
 
-    last = (
-        DossierEvent.objects.filter(dossier=dossier)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
+    last = None
+    if not first:
+        last = (
+            DossierEvent.objects.filter(dossier=dossier)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     payload = canonical_payload(payload or {})
     actor_name = ""

@@ -61,53 +61,68 @@ def notify_on_commit(*, dossier: Dossier, event: str) -> None:
     """
     if event not in NotificationEvent.values:
         raise ValueError(f"Unknown notification event {event!r}")
+    if not (dossier.applicant_email.strip() or dossier.applicant_phone.strip()):
+        return
+    # What the applicant is told is fixed now, inside the transaction that made it true, so
+    # that a worker running later (or a retry) never describes a later state.
+    snapshot = _snapshot(dossier)
     transaction.on_commit(
-        partial(_notify_committed, dossier_id=dossier.pk, event=event), robust=True
+        partial(_notify_committed, dossier_id=dossier.pk, event=event, snapshot=snapshot),
+        robust=True,
     )
 
 
-def _notify_committed(*, dossier_id: int, event: str) -> None:
+def _notify_committed(*, dossier_id: int, event: str, snapshot: dict) -> None:
+    """Queue the writing and sending: one task row is all the request pays for."""
+    from motcua.dossiers.tasks import create_notifications  # tasks imports this module
+
     try:
-        notifications_create(dossier_id=dossier_id, event=event)
+        create_notifications.enqueue(dossier_id, event, snapshot)
     except Exception:
         logger.exception("Could not notify dossier %s of %s", dossier_id, event)
 
 
-def notifications_create(*, dossier_id: int, event: str) -> list[NotificationLog]:
+def notifications_create(
+    *, dossier_id: int, event: str, snapshot: dict | None = None
+) -> list[NotificationLog]:
     """Write one row per channel the applicant gave and queue the sending of each.
 
-    The text is rendered now, from the committed dossier, so that the row records what the
-    applicant is told about this event even if the dossier moves on before a retry.
+    ``snapshot`` is what :func:`notify_on_commit` captured when the event happened; without
+    it, the dossier is read as it is now. The text is rendered here and stored on the row, so
+    that the row records exactly what the applicant was told.
     """
     from motcua.dossiers.tasks import send_notification  # tasks imports this module
 
-    dossier = Dossier.objects.select_related("procedure", "return_site", "receiving_site").get(
-        pk=dossier_id
-    )
+    if snapshot is None:
+        snapshot = _snapshot(
+            Dossier.objects.select_related("procedure", "return_site", "receiving_site").get(
+                pk=dossier_id
+            )
+        )
     rows = []
     with translation.override(APPLICANT_LANGUAGE):
-        context = _context(dossier)
-        if dossier.applicant_email.strip():
+        context = _context(snapshot)
+        if snapshot["applicant_email"]:
             rows.append(
                 NotificationLog(
-                    dossier=dossier,
+                    dossier_id=dossier_id,
                     event=event,
                     channel=NotificationChannel.EMAIL,
-                    recipient=dossier.applicant_email.strip(),
+                    recipient=snapshot["applicant_email"],
                     subject=normalize(_render(f"{event}_subject.txt", context)),
                     body=_email_body(_render(f"{event}.txt", context)),
                 )
             )
-        if dossier.applicant_phone.strip():
+        if snapshot["applicant_phone"]:
             row = NotificationLog(
-                dossier=dossier,
+                dossier_id=dossier_id,
                 event=event,
                 channel=NotificationChannel.SMS,
-                recipient=dossier.applicant_phone,
+                recipient=snapshot["applicant_phone"],
                 body=_sms_text(event, context),
             )
             try:
-                row.recipient = normalize_phone(dossier.applicant_phone)
+                row.recipient = normalize_phone(snapshot["applicant_phone"])
             except InvalidPhoneNumber as exc:
                 row.status = DeliveryStatus.FAILED
                 row.last_error = str(exc)
@@ -194,21 +209,33 @@ def _local(value: datetime | None) -> str:
     return timezone.localtime(value, HANOI).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
-def _context(dossier: Dossier) -> dict:
+def _snapshot(dossier: Dossier) -> dict:
+    """The facts a message states, as plain JSON values (they travel in a task's arguments)."""
     # Results "at a site" default to the receiving site when no return site was chosen.
     site = dossier.return_site or dossier.receiving_site
-    base_url = settings.PUBLIC_BASE_URL
     return {
-        "dossier": dossier,
         "code": dossier.code,
+        "applicant_name": dossier.applicant_name,
+        "applicant_email": dossier.applicant_email.strip(),
+        "applicant_phone": dossier.applicant_phone.strip(),
         "procedure": dossier.procedure.name,
         "appointment": _local(dossier.due_at),
-        "at_site": dossier.return_method == ReturnMethod.SITE,
-        "by_post": dossier.return_method == ReturnMethod.POST,
-        "online": dossier.return_method == ReturnMethod.ONLINE,
+        "return_method": dossier.return_method,
         "site_name": site.name,
         "site_address": site.address,
+        "receiving_site_name": dossier.receiving_site.name,
+        "receiving_site_address": dossier.receiving_site.address,
         "return_address": dossier.return_address,
+    }
+
+
+def _context(snapshot: dict) -> dict:
+    base_url = settings.PUBLIC_BASE_URL
+    return {
+        **snapshot,
+        "at_site": snapshot["return_method"] == ReturnMethod.SITE,
+        "by_post": snapshot["return_method"] == ReturnMethod.POST,
+        "online": snapshot["return_method"] == ReturnMethod.ONLINE,
         "lookup_url": base_url,
         # Without the scheme: phones link a bare host, and an SMS has no room to spare.
         "lookup_host": re.sub(r"^https?://", "", base_url),

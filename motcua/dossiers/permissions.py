@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.core.refcache import reference_cache
 from motcua.dossiers.choices import Action, ReturnMethod
 from motcua.organization.choices import Role
 from motcua.organization.models import Assignment, Secondment, Site
@@ -94,9 +95,17 @@ class Actor:
 
 
 def actor_for(user: AbstractBaseUser, day: date) -> Actor:
-    """Read ``user``'s assignments and secondments on ``day`` (two queries)."""
+    """Read ``user``'s assignments and secondments on ``day`` (two queries, then cached)."""
     if not getattr(user, "is_active", False) or user.pk is None:
         return Actor(user=user, day=day)
+    posts = reference_cache.get_or_set(
+        ("posts", user.pk, day, bool(getattr(user, "is_superuser", False))),
+        lambda: _posts(user, day),
+    )
+    return Actor(user=user, day=day, **posts)
+
+
+def _posts(user: AbstractBaseUser, day: date) -> dict:
     at_sites: dict[int, set[Role]] = {}
     in_agencies: dict[int, set[Role]] = {}
     sees_all = bool(getattr(user, "is_superuser", False))
@@ -118,15 +127,13 @@ def actor_for(user: AbstractBaseUser, day: date) -> Actor:
     )
     if heads:
         heads |= set(Site.objects.filter(parent_id__in=heads).values_list("pk", flat=True))
-    return Actor(
-        user=user,
-        day=day,
-        roles_at_sites={k: frozenset(v) for k, v in at_sites.items()},
-        roles_in_agencies={k: frozenset(v) for k, v in in_agencies.items()},
-        seconded_sites=seconded,
-        sees_all=sees_all,
-        headed_sites=frozenset(heads),
-    )
+    return {
+        "roles_at_sites": {k: frozenset(v) for k, v in at_sites.items()},
+        "roles_in_agencies": {k: frozenset(v) for k, v in in_agencies.items()},
+        "seconded_sites": seconded,
+        "sees_all": sees_all,
+        "headed_sites": frozenset(heads),
+    }
 
 
 def visible_q(actor: Actor) -> Q | None:
@@ -188,12 +195,24 @@ def _site_concerns(site: Site, dossier, action: str) -> bool:
 def acting_site(actor: Actor, code: str | None) -> Site | None:
     """The site an officer acts at: the one named, else their only site that day."""
     if code:
-        site = Site.objects.select_related("located_in__parent").filter(code=code).first()
+        site = site_by_code(code)
         if site is None:
             raise InvalidInput(_("There is no site with code %(code)s.") % {"code": code},
                                field="site")  # fmt: skip
         return site
     ids = actor.site_ids
     if len(ids) == 1:
-        return Site.objects.select_related("located_in__parent").get(pk=next(iter(ids)))
+        site_id = next(iter(ids))
+        return reference_cache.get_or_set(
+            ("site-id", site_id),
+            lambda: Site.objects.select_related("located_in__parent").get(pk=site_id),
+        )
     return None
+
+
+def site_by_code(code: str) -> Site | None:
+    """The site with ``code`` and the units it lies in (cached reference data)."""
+    return reference_cache.get_or_set(
+        ("site", code),
+        lambda: Site.objects.select_related("located_in__parent").filter(code=code).first(),
+    )

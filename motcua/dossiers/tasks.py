@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.tasks import task
 
 from motcua.core import clock
-from motcua.dossiers.notifications import DeliveryStatus, notification_attempt, retry_delay
+from motcua.dossiers.notifications import (
+    DeliveryStatus,
+    notification_attempt,
+    notifications_create,
+    retry_delay,
+)
+
+
+@task
+def create_notifications(dossier_id: int, event: str, snapshot: dict) -> int:
+    """Write the applicant's messages about ``event`` and queue each one's sending."""
+    return len(notifications_create(dossier_id=dossier_id, event=event, snapshot=snapshot))
 
 
 @task

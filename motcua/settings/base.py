@@ -178,6 +178,7 @@ SMS_BACKEND = env.SMS_BACKEND.raw()
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
+REFERENCE_CACHE_SECONDS = env.as_int(env.REFERENCE_CACHE_SECONDS)
 
 _secure = env.as_bool(env.SECURE_SSL) if env.SECURE_SSL.raw() else PRODUCTION
 SESSION_COOKIE_SECURE = _secure

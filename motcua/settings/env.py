@@ -97,6 +97,13 @@ DATABASE_PREPARE_THRESHOLD = declare(
     "connection, which saves planning the same query again. Empty disables it (needed behind "
     "PgBouncer in transaction mode).",
 )
+REFERENCE_CACHE_SECONDS = declare(
+    "REFERENCE_CACHE_SECONDS",
+    "60",
+    "How long each application process keeps reference data (catalogue, network, regimes, "
+    "calendar, people's posts) before reading it again; an edit in another process shows "
+    "within this time. 0 turns the cache off.",
+)
 VAR_DIR = declare(
     "MOTCUA_VAR_DIR",
     "",

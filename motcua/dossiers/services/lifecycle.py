@@ -27,6 +27,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import competent_agency_for, procedure_get, version_on
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleVersion
+from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.dossiers import rules
 from motcua.dossiers.audit import event_append
@@ -43,7 +44,7 @@ from motcua.dossiers.codes import format_code
 from motcua.dossiers.errors import AlreadyExtended, ApologyTooLate, SupplementAlreadyRequested
 from motcua.dossiers.models import Dossier, DossierComponent, Handover, Regime
 from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
-from motcua.dossiers.permissions import Actor, authorize
+from motcua.dossiers.permissions import Actor, authorize, site_by_code
 from motcua.dossiers.services.sequence import next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency, Site
@@ -118,9 +119,13 @@ class Errors:
 def calendar_for(site: Site | None, start: datetime):
     """The working calendar from ``start``'s year, two years ahead, with the site's hours."""
     year = clock_local(start).year
-    return work_calendar(
-        years=range(year, year + CALENDAR_YEARS_AHEAD + 1),
-        office_hours=site.office_hours if site is not None and site.office_hours else None,
+    hours = site.office_hours if site is not None and site.office_hours else None
+    key = ("calendar", year, tuple(tuple(p) for p in hours) if hours else None)
+    return reference_cache.get_or_set(
+        key,
+        lambda: work_calendar(
+            years=range(year, year + CALENDAR_YEARS_AHEAD + 1), office_hours=hours
+        ),
     )
 
 
@@ -135,21 +140,33 @@ def _calendar(dossier: Dossier, at: datetime):
     return calendar_for(dossier.receiving_site, start)
 
 
-def _regime_on(day) -> Regime:
-    regime = Regime.objects.on(day).first()
-    if regime is None:
-        raise Conflict(_("No one-stop regime is in force on %(day)s.") % {"day": day})
-    return regime
+def _regime_on(day) -> tuple[Regime, dict[str, dict[str, str]]]:
+    """The regime in force on ``day`` and its form set, as a dossier freezes it."""
+
+    def read():
+        regime = Regime.objects.on(day).first()
+        if regime is None:
+            raise Conflict(_("No one-stop regime is in force on %(day)s.") % {"day": day})
+        forms = {
+            f.kind: {"number": f.number, "title": f.title, "template": f.template_name}
+            for f in regime.forms.on(day)
+        }
+        return regime, forms
+
+    return reference_cache.get_or_set(("regime", day), read)
 
 
 def _unit(code: str, *, day, field_name: str) -> AdministrativeUnit | None:
     if not code:
         return None
-    unit = (
-        AdministrativeUnit.objects.filter(code=code.strip(), level=UnitLevel.WARD)
-        .on(day)
-        .select_related("parent")
-        .first()
+    unit = reference_cache.get_or_set(
+        ("ward", code.strip(), day),
+        lambda: (
+            AdministrativeUnit.objects.filter(code=code.strip(), level=UnitLevel.WARD)
+            .on(day)
+            .select_related("parent")
+            .first()
+        ),
     )
     if unit is None:
         raise InvalidInput(
@@ -161,7 +178,9 @@ def _unit(code: str, *, day, field_name: str) -> AdministrativeUnit | None:
 
 
 def _site(code: str, *, field_name: str) -> Site:
-    site = Site.objects.filter(code=code).exclude(kind=SiteKind.CENTER).first()
+    site = site_by_code(code)
+    if site is not None and site.kind == SiteKind.CENTER:
+        site = None
     if site is None:
         raise InvalidInput(
             _("There is no one-stop site with code %(code)s.") % {"code": code}, field=field_name
@@ -171,6 +190,12 @@ def _site(code: str, *, field_name: str) -> Site:
 
 def _inside_territory(agency: Agency, site: Site, day) -> bool:
     """Whether ``site`` lies in ``agency``'s territory (else the dossier is boundary-free)."""
+    return reference_cache.get_or_set(
+        ("inside", agency.pk, site.pk, day), lambda: _read_inside(agency, site, day)
+    )
+
+
+def _read_inside(agency: Agency, site: Site, day) -> bool:
     territory = agency.territory_id
     if territory is None:
         return True
@@ -231,6 +256,7 @@ def _event(
     site: Site | None = None,
     agency: Agency | None = None,
     payload: dict[str, Any] | None = None,
+    first: bool = False,
 ):
     return event_append(
         dossier=dossier,
@@ -242,6 +268,7 @@ def _event(
         from_status=from_status,
         to_status=dossier.status,
         payload=payload,
+        first=first,
     )
 
 
@@ -432,6 +459,7 @@ class Intake:
 
     version: ProcedureVersion
     regime: Regime
+    forms: dict[str, dict[str, str]]
     applicant: ApplicantIn
     applicant_unit: AdministrativeUnit | None
     object_unit: AdministrativeUnit | None
@@ -459,8 +487,10 @@ def _intake(
 ) -> Intake:
     day = clock_local(at).date()
     errors = Errors()
-    procedure = procedure_get(code=procedure_code)
-    version = version_on(procedure=procedure, day=day)
+    version = reference_cache.get_or_set(
+        ("version", procedure_code, day),
+        lambda: version_on(procedure=procedure_get(code=procedure_code), day=day),
+    )
     if channel not in Channel.values:
         errors.add("channel", _("Choose in person, online or post."))
     applicant = _validate_applicant(applicant, errors, year=day.year)
@@ -475,7 +505,11 @@ def _intake(
         errors.add(exc.field, exc.detail)
     agency = None
     try:
-        agency = competent_agency_for(version=version, unit=object_unit or applicant_unit, day=day)
+        unit = object_unit or applicant_unit
+        agency = reference_cache.get_or_set(
+            ("agency", version.pk, unit.pk if unit else None, day),
+            lambda: competent_agency_for(version=version, unit=unit, day=day),
+        )
     except InvalidInput as exc:
         errors.add(exc.field or "object_unit", exc.detail)
     if (
@@ -513,6 +547,7 @@ def _intake(
     if not 1 <= sets <= 99:
         errors.add("sets", _("The number of sets runs from 1 to 99."))
     errors.raise_if_any()
+    regime, forms = _regime_on(day)
     missing = [
         {"name": r["name"], **_counts_of(r["copy_kind"], 1)}
         for r in rows
@@ -520,7 +555,8 @@ def _intake(
     ]
     return Intake(
         version=version,
-        regime=_regime_on(day),
+        regime=regime,
+        forms=forms,
         applicant=applicant,
         applicant_unit=applicant_unit,
         object_unit=object_unit,
@@ -592,10 +628,8 @@ def dossier_create(
     else:
         authorize(actor, decision, site=site)
     creator = actor.user if actor is not None else None
-    if idempotency_key:
-        previous = _replayed(creator, idempotency_key, digest)
-        if previous is not None:
-            return previous, False
+    # A retry is recognised by the unique (creator, key) constraint when its insert fails, so
+    # the common case, a first attempt, pays no lookup.
     if site.kind == SiteKind.CENTER:
         raise InvalidInput(_("The Center coordinates; it receives no dossiers."), field="site")
     intake = _intake(
@@ -699,10 +733,7 @@ def _insert(
         status=status,
         channel=channel,
         regime=intake.regime,
-        forms={
-            f.kind: {"number": f.number, "title": f.title, "template": f.template_name}
-            for f in intake.regime.forms.on(day)
-        },
+        forms=intake.forms,
         procedure=version.procedure,
         procedure_version=version,
         time_limit=version.time_limit,
@@ -755,7 +786,7 @@ def _insert(
         payload["reason"] = reason
         dossier.finished_at = at
     dossier.save()
-    DossierComponent.objects.bulk_create(
+    components = DossierComponent.objects.bulk_create(
         DossierComponent(
             dossier=dossier,
             order=row["order"],
@@ -767,7 +798,12 @@ def _insert(
         )
         for row in intake.components
     )
-    _event(dossier, decision, at=at, actor=actor, from_status="", site=site, payload=payload)
+    # The API answers with the components just written; spare it reading them back.
+    dossier._prefetched_objects_cache = {"components": components}
+    _event(
+        dossier, decision, at=at, actor=actor, from_status="", site=site, payload=payload,
+        first=True,
+    )  # fmt: skip
     if decision == Action.RECEIVE:
         notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
     elif decision == Action.GUIDE:

@@ -26,6 +26,7 @@ from vietnam_provinces.legacy import ProvinceCode as LegacyProvinceCode
 from vietnam_provinces.legacy import Ward as LegacyWard
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.organization.choices import AgencyKind, SiteKind, UnitLevel
 from motcua.organization.models import (
@@ -279,6 +280,7 @@ def units_load(*, province_code: int | str) -> LoadReport:
         ]
         UnitSuccession.objects.bulk_create(missing, batch_size=500)
         report.count("successions", len(missing))
+    reference_cache.clear()  # bulk writes send no signals
     return report
 
 
@@ -426,6 +428,7 @@ def agencies_load() -> LoadReport:
                 valid_from=regional["valid_from"],
             )
         flush()
+    reference_cache.clear()  # bulk writes send no signals
     return report
 
 
@@ -625,6 +628,7 @@ def network_load(*, verify: bool = False) -> LoadReport:
         report.count("counters", len(counters))
     if verify:
         report.problems = network_verify()
+    reference_cache.clear()  # bulk writes send no signals
     return report
 
 

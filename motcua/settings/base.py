@@ -110,6 +110,9 @@ def _database() -> dict:
     elif engine == "django.db.backends.postgresql":
         config["OPTIONS"] = {}
         if env.DATABASE_PREPARE_THRESHOLD.raw().strip():
+            # Parameters bound on the server, so that psycopg can prepare the statements a
+            # process repeats: planning the same query again cost more than running it.
+            config["OPTIONS"]["server_side_binding"] = True
             config["OPTIONS"]["prepare_threshold"] = env.as_int(env.DATABASE_PREPARE_THRESHOLD)
         if env.as_bool(env.DATABASE_POOL):
             config["OPTIONS"]["pool"] = {

@@ -93,9 +93,9 @@ DATABASE_POOL_MAX = declare(
 DATABASE_PREPARE_THRESHOLD = declare(
     "DATABASE_PREPARE_THRESHOLD",
     "5",
-    "On PostgreSQL, prepare a statement on the server after this many executions on one "
-    "connection, which saves planning the same query again. Empty disables it (needed behind "
-    "PgBouncer in transaction mode).",
+    "On PostgreSQL, bind parameters on the server and prepare a statement after this many "
+    "executions on one connection, which saves planning the same query again. Empty turns "
+    "both off (needed behind PgBouncer in transaction mode).",
 )
 REFERENCE_CACHE_SECONDS = declare(
     "REFERENCE_CACHE_SECONDS",

@@ -72,7 +72,7 @@ class ProceduresQuery(Schema):
     sector: str | None = Field(None, max_length=40, description="Sector code, e.g. ho-tich.")
     on: date | None = Field(None, description="Procedures in force on this day (default today).")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class ComponentOut(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -74,6 +75,18 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(
             api, request, status=exc.status_code, title=str(exc), detail=str(exc), code="http_error"
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return problem(
+            api,
+            request,
+            status=400,
+            title=_("Malformed request body"),
+            detail=_("The request body is not valid multipart/form-data: %(reason)s")
+            % {"reason": exc},
+            code="malformed_body",
         )
 
     @api.exception_handler(Http404)

@@ -254,7 +254,7 @@ class ListQuery(Schema):
     due_after: datetime | None = None
     q: str | None = Field(None, max_length=100, description="Code or applicant name.")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class LedgerQuery(Schema):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("workspace/", include("motcua.workspace.urls")),
     path("", core_views.home, name="home"),
 ]
 

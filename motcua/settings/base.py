@@ -56,7 +56,12 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.workspace",
 ]
+
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "workspace:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -191,8 +196,6 @@ SECURE_HSTS_SECONDS = 31536000 if _secure else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _secure else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-
-LOGIN_URL = "admin:login"
 
 LOGGING = {
     "version": 1,

@@ -785,7 +785,7 @@ def _insert(
     else:
         payload["reason"] = reason
         dossier.finished_at = at
-    dossier.save()
+    Dossier.objects.bulk_create([dossier])  # no save() machinery: the row is new
     components = DossierComponent.objects.bulk_create(
         DossierComponent(
             dossier=dossier,

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.workspace",
+    "motcua.reports",
 ]
 
 LOGIN_URL = "workspace:login"

@@ -47,7 +47,7 @@ from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
 from motcua.dossiers.permissions import Actor, authorize, site_by_code
 from motcua.dossiers.services.sequence import next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
-from motcua.organization.models import AdministrativeUnit, Agency, Site
+from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.worktime import rules as worktime
 from motcua.worktime.selectors import work_calendar
 
@@ -206,7 +206,16 @@ def _read_inside(agency: Agency, site: Site, day) -> bool:
             return True
         unit, seen = unit.parent, seen + 1
     covered = site.coverages.on(day).values_list("unit_id", "unit__parent_id")
-    return any(territory in pair for pair in covered)
+    if any(territory in pair for pair in covered):
+        return True
+    # A site is located by its former district; a commune formed in 2025 lies in it when one
+    # of the wards it was formed from belonged to that district (the 2025 mapping).
+    located = site.located_in
+    if located is not None and located.level == UnitLevel.DISTRICT:
+        return UnitSuccession.objects.filter(
+            successor_id=territory, predecessor__parent_id=located.pk
+        ).exists()
+    return False
 
 
 def _lock(dossier: Dossier | str, expected_version: int | None) -> Dossier:

@@ -367,3 +367,21 @@ def test_a_procedure_version_is_frozen_at_receipt(people, clock):
     assert (before.procedure_version.number, before.time_limit) == (1, 3)
     assert (after.procedure_version.number, after.time_limit) == (2, 1)
     assert local(after.due_at) == datetime(2026, 7, 2, 9, 0)  # one working day
+
+
+def test_boundary_free_means_received_outside_the_agency_territory(people, clock):
+    clock.set(2026, 3, 10, 9, 0)
+    applicant = svc.ApplicantIn(name="Lê Thị Hoa", id_number="001190012345", unit_code="00103")
+    at_tay_ho = receive(people, _certification(), applicant=applicant)  # CN01 is in Tây Hồ
+    at_ha_dong = receive(
+        people, _certification(), applicant=applicant, site="CN07", return_site="CN07"
+    )
+    assert at_tay_ho.competent_agency.code == "UBND-X-00103-2025"
+    assert at_tay_ho.outside_territory is False
+    assert at_ha_dong.outside_territory is True
+
+
+def _certification():
+    from motcua.catalog.models import ProcedureVersion
+
+    return ProcedureVersion.objects.filter(procedure__code="2.000815").first()

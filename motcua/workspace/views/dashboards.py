@@ -210,13 +210,13 @@ def center(request: HttpRequest) -> HttpResponse:
             [row.figures.on_time_rate for row in summary.rows],
             title=_("On-time rate per branch (%(period)s)") % {"period": PERIOD_LABELS[period.key]},
             max_value=100,
-            axis_label=_("dossiers finished early or on time, % of those finished"),
+            axis_label=_("dossiers finished early or on time, percent of those finished"),
         ),
         "outside_chart": branch_bars(
             [row.figures.outside_territory_share for row in summary.rows],
             title=_("Dossiers received outside the competent agency's territory (%(period)s)")
             % {"period": PERIOD_LABELS[period.key]},
-            axis_label=_("% of dossiers received"),
+            axis_label=_("percent of dossiers received"),
         ),
     }
     return render(request, "workspace/dashboards/center.html", context)

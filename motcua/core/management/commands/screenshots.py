@@ -1,7 +1,9 @@
 """Save screenshots of the main pages of a running motcua into docs/screenshots/.
 
-Drives Debian's ``chromium`` through Playwright (never a downloaded browser). Start the server
-first (``make run``), then: ``motcua screenshots --username quantri --password …``.
+Drives Debian's ``chromium`` through Playwright (never a downloaded browser). Start the demo
+first (``make run``), then ``motcua screenshots`` signs in as each demo account in turn (their
+shared password is the demo one unless ``--password`` says otherwise) and saves each role's
+pages. Dossier pages are picked from the same database the server uses.
 """
 
 from __future__ import annotations
@@ -23,16 +25,58 @@ CHROMIUM_ARGS = [
 
 PUBLIC_PAGES = [
     ("home", "/"),
+    ("login", "/workspace/login/"),
     ("api-docs", "/api/v1/docs"),
-    ("network-2025-04-15", "/api/v1/network?on=2025-04-15"),
 ]
-STAFF_PAGES = [
-    ("admin-index", "/admin/"),
-    ("admin-sites", "/admin/organization/site/"),
-    ("admin-agencies", "/admin/organization/agency/"),
-    ("admin-assignments", "/admin/organization/assignment/"),
-    ("admin-calendar-overrides", "/admin/worktime/calendaroverride/"),
-]
+
+
+def _dossier(status: str | None = None, **filters) -> str:
+    from motcua.dossiers.models import Dossier
+
+    qs = Dossier.objects.filter(**filters)
+    if status:
+        qs = qs.filter(status=status)
+    found = qs.order_by("-submitted_at").values_list("code", flat=True).first()
+    return found or ""
+
+
+def role_pages() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(account, [(name, path)]) for every role's working pages."""
+    in_progress = _dossier("in_progress")
+    supplement = _dossier("awaiting_supplement")
+    extended = _dossier(extension_count=1)
+    ready = _dossier("result_ready")
+    delivered = _dossier("delivered")
+    pages = [
+        ("tiepnhan.cn1", [
+            ("counter", "/workspace/counter/"),
+            ("counter-intake", "/workspace/counter/procedures/2.000815/"),
+            ("return-desk", "/workspace/returns/"),
+            ("dossier-search", "/workspace/dossiers/"),
+            ("dossier-ready", f"/workspace/dossiers/{ready}/"),
+        ]),
+        ("chuyenvien.tayho", [
+            ("inbox-specialist", "/workspace/inbox/"),
+            ("dossier-in-progress", f"/workspace/dossiers/{in_progress}/"),
+            ("dossier-supplement", f"/workspace/dossiers/{supplement}/"),
+        ]),
+        ("lanhdao.tayho", [
+            ("inbox-leader", "/workspace/inbox/"),
+            ("dossier-extended", f"/workspace/dossiers/{extended}/"),
+        ]),
+        ("giamdoc.cn1", [
+            ("dashboard-branch", "/workspace/dashboard/branch/"),
+            ("dossier-delivered", f"/workspace/dossiers/{delivered}/"),
+        ]),
+        ("giamdoc.trungtam", [("dashboard-center", "/workspace/dashboard/center/")]),
+        ("quantri", [
+            ("admin-index", "/admin/"),
+            ("admin-dossiers", "/admin/dossiers/dossier/"),
+            ("admin-sites", "/admin/organization/site/"),
+            ("admin-assignments", "/admin/organization/assignment/"),
+        ]),
+    ]  # fmt: skip
+    return [(account, [p for p in paths if not p[1].endswith("//")]) for account, paths in pages]
 
 
 def chromium_path() -> str:
@@ -46,32 +90,40 @@ class Command(BaseCommand):
     help = "Save screenshots of the main pages of a running server into docs/screenshots/."
 
     def add_arguments(self, parser):
+        from motcua.organization.services.staff import DEMO_PASSWORD
+
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
         parser.add_argument("--out", default=str(settings.BASE_DIR / "docs" / "screenshots"))
-        parser.add_argument("--username", help="an administrator, for the admin pages")
-        parser.add_argument("--password")
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="the demo accounts'")
         parser.add_argument("--width", type=int, default=1366)
         parser.add_argument("--height", type=int, default=768)
+        parser.add_argument("--full-page", action="store_true")
 
-    def handle(self, *args, base_url, out, username, password, width, height, **options):
+    def handle(self, *args, base_url, out, password, width, height, full_page, **options):
         from playwright.sync_api import sync_playwright
 
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
-            pages = list(PUBLIC_PAGES)
-            if username:
-                page.goto(f"{base_url}/admin/login/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", password or "")
-                page.click("input[type=submit]")
-                pages += STAFF_PAGES
-            for name, path in pages:
-                page.goto(base_url + path)
-                page.wait_for_load_state("networkidle")
-                target = out_dir / f"{name}.png"
-                page.screenshot(path=str(target), full_page=False)
-                self.stdout.write(str(target))
+            viewport = {"width": width, "height": height}
+            jobs = [("", PUBLIC_PAGES), *role_pages()]
+            for account, pages in jobs:
+                context = browser.new_context(viewport=viewport, locale="vi-VN")
+                page = context.new_page()
+                if account:
+                    page.goto(f"{base_url}/workspace/login/")
+                    page.fill("#id_username", account)
+                    page.fill("#id_password", password)
+                    page.click("button[type=submit]")
+                    page.wait_for_load_state("networkidle")
+                    if "/login/" in page.url:
+                        raise CommandError(f"Could not sign in as {account}.")
+                for name, path in pages:
+                    page.goto(base_url + path)
+                    page.wait_for_load_state("networkidle")
+                    target = out_dir / f"{name}.png"
+                    page.screenshot(path=str(target), full_page=full_page)
+                    self.stdout.write(str(target))
+                context.close()
             browser.close()

@@ -22,10 +22,13 @@ def hanoi(*args) -> datetime:
 class Clock:
     """Patches motcua.core.clock.now; ``set`` moves it to a Hanoi wall-clock time."""
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch, *, django_too: bool = True):
         self.moment = hanoi(2026, 3, 10, 9, 0)
         monkeypatch.setattr("motcua.core.clock.now", lambda: self.moment)
-        monkeypatch.setattr("django.utils.timezone.now", lambda: self.moment)
+        if django_too:
+            # Django's own "now" (sessions, auto_now) too; not for a real browser, whose
+            # cookies would expire at once against its real clock.
+            monkeypatch.setattr("django.utils.timezone.now", lambda: self.moment)
 
     def set(self, *args) -> datetime:
         self.moment = hanoi(*args)

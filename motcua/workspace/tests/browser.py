@@ -47,7 +47,7 @@ class Session:
         page = self.go("/workspace/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
         assert "/login/" not in page.url, f"{username} could not sign in"
         return page

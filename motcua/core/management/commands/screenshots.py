@@ -104,10 +104,12 @@ class Command(BaseCommand):
 
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
+        # Read the database before Playwright starts its event loop (Django refuses queries
+        # from inside one).
+        jobs = [("", PUBLIC_PAGES), *role_pages()]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             viewport = {"width": width, "height": height}
-            jobs = [("", PUBLIC_PAGES), *role_pages()]
             for account, pages in jobs:
                 context = browser.new_context(viewport=viewport, locale="vi-VN")
                 page = context.new_page()
@@ -115,7 +117,7 @@ class Command(BaseCommand):
                     page.goto(f"{base_url}/workspace/login/")
                     page.fill("#id_username", account)
                     page.fill("#id_password", password)
-                    page.click("button[type=submit]")
+                    page.click("main button[type=submit]")
                     page.wait_for_load_state("networkidle")
                     if "/login/" in page.url:
                         raise CommandError(f"Could not sign in as {account}.")

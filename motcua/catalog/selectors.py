@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.choices import CompetenceRule
 from motcua.catalog.models import Procedure, ProcedureVersion
-from motcua.catalog.rules import Period, Process, Step, format_day
+from motcua.catalog.rules import Period, Process, Step
+from motcua.core.dates import format_day
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.text import fold, normalize
 from motcua.organization.choices import AgencyKind, UnitLevel

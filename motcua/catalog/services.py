@@ -29,8 +29,9 @@ from motcua.catalog.models import (
     ProcessStep,
     Sector,
 )
-from motcua.catalog.rules import Period, Process, Step, overlaps, period_text, process_problems
+from motcua.catalog.rules import Period, Process, Step, overlaps, process_problems
 from motcua.catalog.selectors import version_periods
+from motcua.core.dates import period_text
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize

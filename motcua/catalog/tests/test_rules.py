@@ -12,10 +12,10 @@ from motcua.catalog.rules import (
     Step,
     fewest_working_days_in,
     overlaps,
-    period_text,
     process_problems,
     statutory_hours,
 )
+from motcua.core.dates import period_text
 from motcua.worktime.rules import HANOI, WorkCalendar, due_at
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from motcua.core.dates import format_day, period_text
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from motcua.core.text import normalize
 from motcua.organization.choices import AGENCY_ROLES, SITE_ROLES, Role, SiteKind
@@ -61,27 +62,12 @@ DEMO_COMMUNE_CODE = "UBND-X-00103-2025"  # People's Committee of phường Tây 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def format_day(day: date) -> str:
-    """Write a date the Vietnamese way (dd/mm/yyyy), whatever the active language."""
-    return day.strftime("%d/%m/%Y")
-
-
-def _period(start: date | None, end: date | None) -> str:
-    if start is None and end is None:
-        return _("with no start or end date")
-    if end is None:
-        return _("from %(start)s, with no end date") % {"start": format_day(start)}
-    if start is None:
-        return _("until %(end)s") % {"end": format_day(end)}
-    return _("from %(start)s to %(end)s") % {"start": format_day(start), "end": format_day(end)}
-
-
 def _person(user: AbstractUser) -> str:
     profile = StaffProfile.objects.filter(user=user).first()
     return profile.full_name if profile and profile.full_name else user.get_username()
 
 
-def _check_period(valid_from: date | None, valid_to: date | None) -> None:
+def _checkperiod_text(valid_from: date | None, valid_to: date | None) -> None:
     if valid_from is None:
         raise InvalidInput(_("Enter the start date."), field="valid_from")
     if valid_to is not None and valid_to < valid_from:
@@ -201,7 +187,7 @@ def assignment_validate(
             field="role",
         )
     role = Role(role)
-    _check_period(valid_from, valid_to)
+    _checkperiod_text(valid_from, valid_to)
     if role in DECISION_ROLES and not normalize(decision_number or ""):
         raise InvalidInput(
             _("Enter the number of the appointment decision."), field="decision_number"
@@ -262,7 +248,7 @@ def assignment_validate(
     if clash is not None:
         raise Conflict(
             _("%(person)s already holds this role here %(period)s.")
-            % {"person": _person(user), "period": _period(clash.valid_from, clash.valid_to)},
+            % {"person": _person(user), "period": period_text(clash.valid_from, clash.valid_to)},
             field="valid_from",
         )
 
@@ -273,7 +259,7 @@ def assignment_validate(
                 _("The Center already has a director, %(person)s, %(period)s.")
                 % {
                     "person": _person(holder.user),
-                    "period": _period(holder.valid_from, holder.valid_to),
+                    "period": period_text(holder.valid_from, holder.valid_to),
                 },
                 field="valid_from",
             )
@@ -285,7 +271,7 @@ def assignment_validate(
                 % {
                     "site": site,
                     "person": _person(holder.user),
-                    "period": _period(holder.valid_from, holder.valid_to),
+                    "period": period_text(holder.valid_from, holder.valid_to),
                 },
                 field="valid_from",
             )
@@ -303,7 +289,8 @@ def assignment_validate(
                     "count": len(holders),
                     "day": format_day(day),
                     "people": "; ".join(
-                        f"{_person(a.user)} ({_period(a.valid_from, a.valid_to)})" for a in holders
+                        f"{_person(a.user)} ({period_text(a.valid_from, a.valid_to)})"
+                        for a in holders
                     ),
                     "max": MAX_BRANCH_DEPUTIES,
                 },
@@ -406,7 +393,7 @@ def assignment_end(*, assignment: Assignment, valid_to: date) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if valid_to is None:
         raise InvalidInput(_("Enter the end date."), field="valid_to")
-    _check_period(assignment.valid_from or valid_to, valid_to)
+    _checkperiod_text(assignment.valid_from or valid_to, valid_to)
     if assignment.valid_to is not None and valid_to > assignment.valid_to:
         raise Conflict(
             _(
@@ -437,7 +424,7 @@ def secondment_validate(
         raise InvalidInput(_("Choose the agency that seconds the person."), field="from_agency")
     if to_site is None:
         raise InvalidInput(_("Choose the site the person is seconded to."), field="to_site")
-    _check_period(valid_from, valid_to)
+    _checkperiod_text(valid_from, valid_to)
     clash = (
         Secondment.objects.filter(user=user)
         .overlapping(valid_from, valid_to)
@@ -450,7 +437,7 @@ def secondment_validate(
             % {
                 "person": _person(user),
                 "site": clash.to_site,
-                "period": _period(clash.valid_from, clash.valid_to),
+                "period": period_text(clash.valid_from, clash.valid_to),
             },
             field="valid_from",
         )

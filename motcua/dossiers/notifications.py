@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -52,6 +54,19 @@ APPLICANT_LANGUAGE = "vi"
 TEMPLATE_DIR = "dossiers/notifications"
 
 
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def notifications_silenced():
+    """Send nothing for what happens inside the block (replayed history, imports)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def notify_on_commit(*, dossier: Dossier, event: str) -> None:
     """Notify the applicant of ``event`` once the current transaction commits.
 
@@ -61,7 +76,7 @@ def notify_on_commit(*, dossier: Dossier, event: str) -> None:
     """
     if event not in NotificationEvent.values:
         raise ValueError(f"Unknown notification event {event!r}")
-    if not (dossier.applicant_email.strip() or dossier.applicant_phone.strip()):
+    if _silenced.get() or not (dossier.applicant_email.strip() or dossier.applicant_phone.strip()):
         return
     # What the applicant is told is fixed now, inside the transaction that made it true, so
     # that a worker running later (or a retry) never describes a later state.

@@ -211,6 +211,11 @@ def _read_inside(agency: Agency, site: Site, day) -> bool:
     # A site is located by its former district; a commune formed in 2025 lies in it when one
     # of the wards it was formed from belonged to that district (the 2025 mapping).
     located = site.located_in
+    if (
+        located is not None
+        and AdministrativeUnit.objects.filter(pk=territory, parent_id=located.pk).exists()
+    ):
+        return True  # a commune of the district where the site stands (before 2025)
     if located is not None and located.level == UnitLevel.DISTRICT:
         return UnitSuccession.objects.filter(
             successor_id=territory, predecessor__parent_id=located.pk
@@ -833,7 +838,8 @@ def _transfer_due(dossier: Dossier, submitted: datetime, calendar, cutoff: time)
     """Electronic dossiers go at once; paper ones the same working day, or, when received at
     or after the cut-off, by the end of the next working day's first period (§2.3) [ours]."""
     if dossier.channel == Channel.ONLINE:
-        return submitted
+        # [ours] "at once" for an electronic dossier: within a working hour of its receipt.
+        return worktime.add_working_time(submitted, timedelta(hours=1), calendar)
     local = calendar.local(submitted)
     if calendar.is_working_day(local.date()) and local.time() < cutoff:
         return calendar.closing_of(local.date())
@@ -878,6 +884,9 @@ def dossier_accept_online(
         # Completed at the counter after guidance: the clock starts from this receipt.
         dossier.submitted_at = at
         _set_deadlines(dossier, dossier.procedure_version, calendar, submitted=at)
+    elif dossier.channel == Channel.ONLINE:
+        # The electronic dossier goes to the agency once received, not once filed.
+        dossier.transfer_due_at = worktime.add_working_time(at, timedelta(hours=1), calendar)
     dossier.status = Status.RECEIVED
     dossier.received_by = actor.user
     dossier.custodian_site = site or dossier.receiving_site
@@ -1067,7 +1076,7 @@ def dossier_accept(
     return dossier
 
 
-def _agency_member(dossier: Dossier, username: str, *, field_name: str):
+def _agency_member(dossier: Dossier, username: str, *, field_name: str, at: datetime):
     from motcua.dossiers.permissions import actor_for
 
     user = User.objects.filter(username=username, is_active=True).first()
@@ -1076,7 +1085,7 @@ def _agency_member(dossier: Dossier, username: str, *, field_name: str):
             _("There is no active account %(username)s.") % {"username": username},
             field=field_name,
         )
-    member = actor_for(user, clock.today())
+    member = actor_for(user, clock_local(at).date())
     if dossier.competent_agency_id not in member.roles_in_agencies:
         raise InvalidInput(
             _("%(username)s does not work for %(agency)s today.")
@@ -1100,7 +1109,7 @@ def dossier_assign(
     dossier = _begin(
         actor=actor, code=code, action=Action.ASSIGN, expected_version=expected_version, site=None
     )
-    user = _agency_member(dossier, assignee, field_name="assignee")
+    user = _agency_member(dossier, assignee, field_name="assignee", at=at)
     step = _step(dossier, dossier.step)
     Handover.objects.create(
         dossier=dossier,
@@ -1148,7 +1157,7 @@ def dossier_handover(
             _("This is the last step of the agency's process: complete the dossier instead."),
             field="to",
         )
-    user = _agency_member(dossier, to, field_name="to")
+    user = _agency_member(dossier, to, field_name="to", at=at)
     calendar = _calendar(dossier, at)
     handover = _close_step(
         dossier,

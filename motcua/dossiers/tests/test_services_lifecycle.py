@@ -132,7 +132,13 @@ def test_online_dossiers_wait_for_the_check_within_8_working_hours(people, clock
     assert dossier.status == Status.SUBMITTED and dossier.national_status == 1
     assert local(dossier.deemed_received_at) == datetime(2026, 3, 16, 8, 0)
     assert local(dossier.check_due_at) == datetime(2026, 3, 16, 17, 0)
-    assert dossier.transfer_due_at == dossier.submitted_at  # electronic: at once
+    # Electronic: within a working hour of receipt (Friday's 16:00 filing → 17:00 at the latest).
+    assert local(dossier.transfer_due_at) == datetime(2026, 3, 13, 17, 0)
+    clock.set(2026, 3, 16, 10, 0)
+    received = svc.dossier_accept_online(
+        actor=actor(people["officer_cn01"]), code=dossier.code, site=Site.objects.get(code="CN01")
+    )
+    assert local(received.transfer_due_at) == datetime(2026, 3, 16, 11, 0)
 
 
 def test_the_second_supplement_request_is_refused(people, clock):

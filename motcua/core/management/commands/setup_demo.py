@@ -48,4 +48,13 @@ class Command(BaseCommand):
         codes = demo_dossiers_create()
         if codes:
             self.stdout.write(f"Demo dossiers at Branch No. 1: {len(codes)} ({codes[0]} …)")
+        from motcua.simulation.services import simulation_demo_load
+
+        self.stdout.write("Simulating the last weeks of work across the network…")
+        run = simulation_demo_load()
+        if run.days_done:
+            self.stdout.write(
+                f"Simulated {run.dossiers} dossiers over {run.days_done} days "
+                f"({run.start:%d/%m/%Y}–{run.end:%d/%m/%Y})."
+            )
         self.stdout.write("Demo data ready.")

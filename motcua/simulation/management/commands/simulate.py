@@ -1,0 +1,174 @@
+"""``motcua simulate``: write the history the one-stop mechanism would have produced.
+
+    motcua simulate --from 2026-10-01 --to 2026-11-26 [--scale 0.01] [--seed 2026]
+
+One transaction per day; a day already simulated with the same seed and scale is skipped, so
+running the same command again after an interruption continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.core import clock
+from motcua.simulation.selectors import simulation_missing, simulation_summary
+from motcua.simulation.services import (
+    FIRST_DAY,
+    MAX_DAYS,
+    DayResult,
+    expected_weights,
+    simulation_run,
+)
+
+BAR_WIDTH = 24
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{value!r} is not a date like 2026-10-01.") from None
+
+
+def _scale(value: str) -> Decimal:
+    try:
+        scale = Decimal(value)
+    except InvalidOperation:
+        raise CommandError(f"--scale {value!r} is not a number.") from None
+    if not 0 < scale <= 10 or scale != scale.quantize(Decimal("0.000001")):
+        raise CommandError("--scale runs from 0.000001 to 10, with at most 6 decimals.")
+    return scale
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate dossiers and all their events as the one-stop mechanism would have, from "
+        "--from to --to (at most two years, from 2025-01-01, not after today), through the "
+        "lifecycle services. Scale 1.0 is about 20,000 dossiers per working day."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="start", required=True, help="First day, YYYY-MM-DD.")
+        parser.add_argument("--to", dest="end", required=True, help="Last day, YYYY-MM-DD.")
+        parser.add_argument("--scale", default="0.01", help="1.0 is Hanoi (default 0.01).")
+        parser.add_argument("--seed", type=int, default=2026, help="Default 2026.")
+        parser.add_argument(
+            "--path",
+            choices=["services", "bulk"],
+            default="services",
+            help="services: through the lifecycle services (exact). bulk: not built yet.",
+        )
+
+    def handle(self, *args, start, end, scale, seed, path, verbosity, **options):
+        start, end, scale = _day(start), _day(end), _scale(scale)
+        if path == "bulk":
+            raise CommandError(
+                "The bulk path (COPY on PostgreSQL) is not built yet; use --path services."
+            )
+        if start < FIRST_DAY:
+            raise CommandError(f"The simulation starts on {FIRST_DAY.isoformat()} at the earliest.")
+        if end < start:
+            raise CommandError("--to is before --from.")
+        if (end - start).days + 1 > MAX_DAYS:
+            raise CommandError(f"A run covers at most two years ({MAX_DAYS} days); split it.")
+        if end > clock.today():
+            raise CommandError("--to is after today: the simulation writes history.")
+        missing = simulation_missing()
+        if missing:
+            raise CommandError(
+                "Missing: " + "; ".join(missing) + ". Run `motcua setup_demo` (demo mode), or "
+                "`motcua load_network`, `motcua load_regimes` and `motcua load_catalog`."
+            )
+        progress = Progress(self.stderr, expected_weights(start, end, scale), verbosity)
+        if verbosity:
+            self.stderr.write(
+                f"Simulating {start.isoformat()} → {end.isoformat()}, scale {scale}, "
+                f"seed {seed}, through the services."
+            )
+        try:
+            result = simulation_run(
+                start=start, end=end, scale=scale, seed=seed, on_day=progress.day_done
+            )
+        except KeyboardInterrupt:
+            progress.finish()
+            raise CommandError(
+                f"Interrupted: {progress.days} day(s) committed ({progress.dossiers} dossiers); "
+                "the day in progress was rolled back. Run the same command to continue.",
+                returncode=130,
+            ) from None
+        progress.finish()
+        self._summary(result, progress.elapsed, start, end)
+
+    def _summary(self, result, elapsed: float, start: date, end: date) -> None:
+        rate = result.dossiers / elapsed if elapsed else 0.0
+        self.stdout.write(
+            f"{result.days_done} day(s) simulated, {result.days_skipped} already done; "
+            f"{result.dossiers} dossiers in {timedelta(seconds=round(elapsed))} "
+            f"({rate:.1f}/s); actions up to {result.until.isoformat(timespec='minutes')}."
+        )
+        summary = simulation_summary(start=start, end=end)
+        self.stdout.write(f"Dossiers submitted {start.isoformat()} – {end.isoformat()}:")
+        for title, counts in summary.tables():
+            cells = ", ".join(f"{key} {value}" for key, value in counts)
+            self.stdout.write(f"  {title}: {cells}")
+        self.stdout.write(
+            f"  received outside the competent agency's territory: {summary.outside_share:.1%}"
+        )
+
+
+class Progress:
+    """A bar on stderr with the rate and the time left, redrawn after each day."""
+
+    def __init__(self, stream, weights: dict[date, float], verbosity: int):
+        self.stream, self.weights, self.verbosity = stream, weights, verbosity
+        self.stream.style_func = None
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.total = len(weights)
+        self.seen = self.days = self.dossiers = 0
+        self.done_weight = 0.0
+        self.left_weight = sum(weights.values())
+        self.drawn = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def day_done(self, report: DayResult) -> None:
+        self.seen += 1
+        self.left_weight -= self.weights.get(report.day, 0.0)
+        if not report.skipped:
+            self.days += 1
+            self.dossiers += report.dossiers
+            self.done_weight += self.weights.get(report.day, 0.0)
+        if self.verbosity:
+            self._draw(report.day)
+
+    def _draw(self, day: date) -> None:
+        elapsed = self.elapsed
+        filled = round(BAR_WIDTH * self.seen / max(1, self.total))
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        rate = self.dossiers / elapsed if elapsed else 0.0
+        left = "?"
+        if self.done_weight > 0:
+            seconds = elapsed * max(0.0, self.left_weight) / self.done_weight
+            left = str(timedelta(seconds=round(seconds)))
+        line = (
+            f"[{bar}] {self.seen}/{self.total} days  {self.dossiers} dossiers  "
+            f"{rate:.1f}/s  left {left}  {day.isoformat()}"
+        )
+        if self.tty:
+            self.stream.write("\r" + line, ending="")
+            self.stream.flush()
+            self.drawn = True
+        else:
+            self.stream.write(line)
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("")
+            self.drawn = False

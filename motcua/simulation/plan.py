@@ -1,0 +1,789 @@
+"""The plan of a simulated day: every dossier and every action on it, timed, before anything
+is written. Pure: no ORM, no clock (``now`` is passed in).
+
+:func:`plan_day` turns the reference data of a day (the receiving sites, the city's wards, the
+procedure versions in force and the regime) into :class:`DossierPlan` records. A plan holds
+everything a writer needs: the dossier's intake fields and the ordered :class:`Step` list
+(action, time, who, parameters), plus what the dossier must look like once the steps are
+replayed (status, due time, timeliness), so that a writer can check itself.
+
+Determinism: ``random.Random(f"{seed}:{day}")`` draws the day's arrivals, and each dossier
+draws from its own ``Random`` seeded from that stream, so a day's plans depend only on the
+seed, the day, the scale, the reference data and ``now``; days are independent (a run resumes
+or parallelises by day).
+
+Times follow the services' arithmetic exactly (:mod:`motcua.worktime.rules`): the deemed
+receipt with the procedure's cut-off or the regime's, the due time from it, the pause of a
+supplement, the one-working-day lead of an apology. The finish is drawn relative to the due
+time, so "late", "early" and "on time" come out as the model says. Actions later than
+``now`` are cut, so recent dossiers are still in progress.
+
+Writers: :func:`motcua.simulation.services.simulate_day` replays each plan through the
+lifecycle services. A bulk writer consumes the same records: dossier codes are the receiving
+site's unit identifier, the day, and the rank of the dossier among the site's plans of the
+day (plans come sorted by ``submitted_at``; a (unit, day) sequence starting at zero).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from motcua.dossiers.choices import Action, Channel, Outcome, ReturnMethod, Status
+from motcua.dossiers.rules import grade
+from motcua.simulation import model, people
+from motcua.worktime.rules import (
+    DEFAULT_OFFICE_HOURS,
+    WorkCalendar,
+    add_working_time,
+    deemed_receipt,
+    due_at,
+    extend_for_pause,
+    working_time_between,
+)
+
+# Who acts: the citizen (online filing), the officer at a site (``params["site"]``), or the
+# competent agency's specialist or leader.
+CITIZEN = "citizen"
+OFFICER = "officer"
+SPECIALIST = "specialist"
+LEADER = "leader"
+ROLE_ACTOR = {"agency_specialist": SPECIALIST, "agency_leader": LEADER}
+
+FIXED = "fixed"
+COMMUNE_COMMITTEE = "commune_committee"
+DISTRICT_COMMITTEE = "district_committee"
+
+_ZERO = timedelta()
+#: Working time that must remain before the due time for a late check or transfer to be
+#: absorbed without making the dossier late.
+_ROOM = timedelta(hours=4)
+
+# The finish drawn for a dossier (model.OUTCOMES): relative to its due time.
+EARLY, ON_TIME, LATE, EXTENDED = "early", "on_time", "late", "extended"
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSpec:
+    """A receiving site on the day.
+
+    ``home_wards``: the wards of its own area (where it is inside the competent agency's
+    territory for commune and district procedures); ``area``: outer or inner (the procedure
+    mix); ``branch``: the code of its branch (its own for a branch).
+    """
+
+    code: str
+    kind: str
+    branch: str
+    area: str
+    home_wards: tuple[str, ...] = ()
+    office_hours: tuple[tuple[time, time], ...] = DEFAULT_OFFICE_HOURS
+
+
+@dataclass(frozen=True, slots=True)
+class WardSpec:
+    """A commune or ward of the city on the day, with the agencies and sites that serve it.
+
+    ``point_site`` receives its online dossiers of commune and district procedures,
+    ``branch_site`` those of city procedures; both ``None`` when no site covers it that day.
+    """
+
+    code: str
+    name: str
+    area: str
+    committee: str | None = None
+    district_committee: str | None = None
+    point_site: str | None = None
+    branch_site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureSpec:
+    """The version of a procedure in force on the day; ``agency_roles`` are the roles of its
+    internal process's agency steps, in order (coordinating steps are not handed over)."""
+
+    code: str
+    version: int
+    sector: str
+    competence_rule: str
+    agency: str | None
+    time_limit: int
+    time_limit_unit: str
+    cutoff: time | None = None
+    boundary_free: bool = True
+    online: bool = True
+    fee: int = 0
+    agency_roles: tuple[str, ...] = ("agency_specialist", "agency_leader")
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeSpec:
+    """The limits of the regime in force on the day (:class:`~motcua.dossiers.models.Regime`)."""
+
+    code: str
+    cutoff: time = time(15)
+    max_supplements: int = 1
+    max_extensions: int = 1
+    apology_lead_hours: int = 8
+    online_check_hours: int = 8
+    has_stop_notice: bool = False
+
+
+# -- outputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One action: an :class:`~motcua.dossiers.choices.Action` value, when, by whom.
+
+    ``params`` by action: ``site`` for an officer's action; ``reason`` (refuse, withdraw,
+    stop, extend, request_supplement), ``items`` (request_supplement: (name, originals)
+    pairs), ``due_at`` (receive_supplement: the due time once the pause is added),
+    ``new_due_at`` (extend), ``assignee`` (assign) and ``to`` (handover) as actor names,
+    ``outcome`` and ``note`` (complete), ``recipient_name`` and ``recipient_id_number``
+    (deliver). The first step creates the dossier: ``receive`` or ``refuse`` at the counter,
+    ``submit`` online.
+    """
+
+    action: str
+    at: datetime
+    actor: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DossierPlan:
+    day: date
+    index: int  # 1… in order of submission within the day
+    site: str
+    channel: str
+    procedure: str
+    version: int
+    agency: str  # the competent agency the catalogue's rule gives
+    applicant: people.Applicant
+    applicant_ward: str
+    object_ward: str
+    outside_area: bool  # the object's ward is not in the receiving site's area
+    return_method: str
+    return_site: str  # "" unless the result is returned at a site
+    return_address: str
+    fee_paid: int
+    payment_method: str
+    submitted_at: datetime
+    deemed_received_at: datetime | None
+    original_due_at: datetime | None
+    steps: tuple[Step, ...]
+    # What the dossier looks like after the steps:
+    status: str
+    due_at: datetime | None
+    timeliness: str
+
+
+# -- the day ------------------------------------------------------------------------------------
+
+
+def plan_day(
+    *,
+    day: date,
+    seed: int,
+    scale: float,
+    sites: Iterable[SiteSpec],
+    procedures: Iterable[ProcedureSpec],
+    wards: Iterable[WardSpec],
+    calendar: WorkCalendar,
+    regime: RegimeSpec | None,
+    now: datetime | None = None,
+) -> list[DossierPlan]:
+    """Plan every dossier submitted on ``day``, sorted by submission time.
+
+    Counter arrivals (in person, post) are drawn per operating site, online ones over the
+    wards that a site serves that day. Nothing is planned without a regime, and every step
+    after ``now`` is cut (a dossier submitted after ``now`` is left out).
+    """
+    if regime is None:
+        return []
+    rng = random.Random(f"{seed}:{day.isoformat()}")  # noqa: S311 — a simulation, not secrets
+    ctx = _Context(day, calendar, regime, sites, procedures, wards, now)
+    draws: list[tuple[str, str, int]] = []
+    for site in ctx.sites:
+        for _ in range(poisson(rng, model.site_rate(site.kind, day, calendar, scale))):
+            draws.append(("counter", site.code, rng.getrandbits(64)))
+    covered = [w for w in ctx.wards if w.point_site or w.branch_site]
+    if covered:
+        expected = model.online_intake(day, calendar, scale) * len(covered) / len(ctx.wards)
+        for _ in range(poisson(rng, expected)):
+            draws.append(("online", rng.choice(covered).code, rng.getrandbits(64)))
+    plans = [p for p in (_dossier(ctx, *draw) for draw in draws) if p is not None]
+    plans.sort(key=lambda p: p.submitted_at)
+    result = []
+    for index, plan in enumerate(plans, 1):
+        plan = replace(plan, index=index)
+        extra = feedback_steps(plan, seed=seed)
+        result.append(replace(plan, steps=plan.steps + extra) if extra else plan)
+    return result
+
+
+def feedback_steps(plan: DossierPlan, *, seed: int) -> tuple[Step, ...]:
+    """Ratings and complaints about ``plan``'s dossier: none yet, by design.
+
+    Issue 6 asks for them, but motcua has no model for ratings or complaints (PAKN) yet. When
+    it has, draw them here from ``random.Random(f"{seed}:{plan.day}:feedback:{plan.index}")``,
+    a stream of their own, so that adding them leaves every other draw, hence every existing
+    plan, unchanged; give them times after the result (or the refusal) and before ``now``;
+    and add their replay to ``services.REPLAY``.
+    """
+    return ()
+
+
+def poisson(rng: random.Random, expected: float) -> int:
+    """A Poisson draw (Knuth below 30, a rounded normal above)."""
+    if expected <= 0:
+        return 0
+    if expected >= 30:
+        return max(0, round(rng.gauss(expected, math.sqrt(expected))))
+    limit, product, count = math.exp(-expected), rng.random(), 0
+    while product > limit:
+        product *= rng.random()
+        count += 1
+    return count
+
+
+# -- one dossier --------------------------------------------------------------------------------
+
+
+class _Context:
+    """The day's reference data, indexed once, and the tables drawn from."""
+
+    def __init__(self, day, calendar, regime, sites, procedures, wards, now):
+        self.day, self.calendar, self.regime, self.now = day, calendar, regime, now
+        self.sites = sorted(sites, key=lambda s: s.code)
+        self.site = {s.code: s for s in self.sites}
+        self.home = {s.code: frozenset(s.home_wards) for s in self.sites}
+        self.home_list = {s.code: tuple(sorted(s.home_wards)) for s in self.sites}
+        self.wards = sorted(wards, key=lambda w: w.code)
+        self.ward = {w.code: w for w in self.wards}
+        self.procedures = sorted(procedures, key=lambda p: p.code)
+        self.boundary_free = model.boundary_free_share(day)
+        self.post_share = model.POST_SHARE / max(1e-9, 1.0 - model.online_share(day))
+        self._tables: dict[tuple[str, bool], tuple[list[ProcedureSpec], list[float]]] = {}
+        self._calendars: dict[tuple, WorkCalendar] = {}
+
+    def calendar_of(self, site: SiteSpec) -> WorkCalendar:
+        hours = tuple(site.office_hours)
+        if hours == self.calendar.office_hours:
+            return self.calendar
+        if hours not in self._calendars:
+            self._calendars[hours] = replace(self.calendar, office_hours=hours)
+        return self._calendars[hours]
+
+    def table(self, area: str, online: bool) -> tuple[list[ProcedureSpec], list[float]]:
+        """Procedures and cumulative weights: the area's sector mix, then popularity."""
+        key = (area, online)
+        if key not in self._tables:
+            eligible = [p for p in self.procedures if p.online or not online]
+            mix = model.SECTOR_MIX[area]
+            in_sector: dict[str, float] = {}
+            for p in eligible:
+                in_sector[p.sector] = in_sector.get(p.sector, 0.0) + _popularity(p)
+            cumulative, total = [], 0.0
+            for p in eligible:
+                share = mix.get(p.sector, model.OTHER_SECTOR_WEIGHT)
+                total += share * _popularity(p) / in_sector[p.sector]
+                cumulative.append(total)
+            self._tables[key] = (eligible, cumulative)
+        return self._tables[key]
+
+    def pick_procedure(self, rng, area: str, online: bool) -> ProcedureSpec | None:
+        procedures, cumulative = self.table(area, online)
+        if not procedures:
+            return None
+        return rng.choices(procedures, cum_weights=cumulative)[0]
+
+    def other_ward(self, rng, home: frozenset[str]) -> WardSpec | None:
+        """A ward of the city outside ``home``, or ``None`` when every ward is home."""
+        if len(home) >= len(self.wards):
+            return None
+        for _ in range(50):
+            ward = rng.choice(self.wards)
+            if ward.code not in home:
+                return ward
+        return None
+
+
+def _popularity(procedure: ProcedureSpec) -> float:
+    return model.PROCEDURE_WEIGHT.get(procedure.code, 1.0)
+
+
+def _agency(procedure: ProcedureSpec, ward: WardSpec) -> str | None:
+    """The competent agency by the catalogue's rule (``catalog.selectors.competent_agency_for``)."""
+    if procedure.competence_rule == FIXED:
+        return procedure.agency
+    if procedure.competence_rule == COMMUNE_COMMITTEE:
+        return ward.committee
+    if procedure.competence_rule == DISTRICT_COMMITTEE:
+        return ward.district_committee
+    return None
+
+
+def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | None:
+    rng = random.Random(bits)  # noqa: S311 — a simulation, not secrets
+    day = ctx.day
+    if source == "counter":
+        site = ctx.site[key]
+        channel = Channel.POST if rng.random() < ctx.post_share else Channel.IN_PERSON
+        procedure = ctx.pick_procedure(rng, site.area, online=False)
+        if procedure is None:
+            return None
+        home = ctx.home[site.code]
+        outside = procedure.boundary_free and (not home or rng.random() < ctx.boundary_free)
+        ward = ctx.other_ward(rng, home) if outside else None
+        if ward is None:
+            if not home:
+                return None
+            outside = False
+            ward = ctx.ward.get(rng.choice(ctx.home_list[site.code]))
+            if ward is None:
+                return None
+        applicant_ward = ward
+        if rng.random() < model.APPLICANT_ELSEWHERE:
+            applicant_ward = rng.choice(ctx.wards)
+        submitted = _counter_time(rng, day, ctx.calendar_of(site))
+    else:
+        applicant_ward = ctx.ward[key]
+        procedure = ctx.pick_procedure(rng, applicant_ward.area, online=True)
+        if procedure is None:
+            return None
+        first, second = applicant_ward.point_site, applicant_ward.branch_site
+        if procedure.competence_rule == FIXED:
+            first, second = second, first
+        site = ctx.site.get(first or second or "")
+        if site is None:
+            return None
+        channel = Channel.ONLINE
+        ward, outside = applicant_ward, False
+        if procedure.boundary_free and rng.random() < ctx.boundary_free:
+            other = ctx.other_ward(rng, ctx.home[site.code])
+            if other is not None:
+                ward, outside = other, True
+        if not outside and ward.code not in ctx.home[site.code]:
+            outside = True
+        submitted = _online_time(rng, day, ctx.calendar.tz)
+    if submitted is None or (ctx.now is not None and submitted > ctx.now):
+        return None
+    agency = _agency(procedure, ward)
+    if agency is None:
+        return None
+    applicant = people.applicant(rng, day=day, ward_name=applicant_ward.name, channel=channel)
+    return_method, return_site = _return(rng, ctx, channel, site)
+    return _timeline(
+        rng,
+        ctx,
+        site=site,
+        channel=channel,
+        procedure=procedure,
+        agency=agency,
+        applicant=applicant,
+        applicant_ward=applicant_ward.code,
+        object_ward=ward.code,
+        outside=outside,
+        return_method=return_method,
+        return_site=return_site,
+        submitted=submitted,
+    )
+
+
+def _counter_time(rng, day: date, calendar: WorkCalendar) -> datetime | None:
+    """An arrival at the counter: an hour by :data:`model.COUNTER_HOURS`, inside office hours."""
+    periods = calendar.periods(day)
+    if not periods:
+        return None
+    slots: list[tuple[datetime, datetime, float]] = []
+    for hour, weight in model.COUNTER_HOURS.items():
+        start = calendar.at(day, time(hour))
+        end = start + timedelta(hours=1)
+        for period_start, period_end in periods:
+            lo, hi = max(start, period_start), min(end, period_end)
+            if hi > lo:
+                slots.append((lo, hi, weight * (hi - lo) / timedelta(hours=1)))
+    if not slots:
+        slots = [(lo, hi, (hi - lo) / timedelta(hours=1)) for lo, hi in periods]
+    lo, hi, _ = rng.choices(slots, weights=[w for _, _, w in slots])[0]
+    return lo + timedelta(seconds=int(rng.random() * (hi - lo).total_seconds()))
+
+
+def _online_time(rng, day: date, tz) -> datetime:
+    hour = rng.choices(range(24), weights=model.ONLINE_HOURS)[0]
+    return datetime.combine(day, time(hour), tzinfo=tz) + timedelta(seconds=rng.randrange(3600))
+
+
+def _return(rng, ctx: _Context, channel: str, site: SiteSpec) -> tuple[str, str]:
+    mix = model.RETURN_MIX[channel]
+    choice = rng.choices(list(mix), weights=list(mix.values()))[0]
+    if choice == "site":
+        return ReturnMethod.SITE, site.code
+    if choice == "other_site":
+        return ReturnMethod.SITE, rng.choice(ctx.sites).code
+    return choice, ""
+
+
+def _pick(rng, mix: Mapping[str, float]) -> str:
+    return rng.choices(list(mix), weights=list(mix.values()))[0]
+
+
+# -- the timeline -------------------------------------------------------------------------------
+
+
+class _Clock:
+    """Working-time arithmetic on one site's calendar, with draws in working time."""
+
+    def __init__(self, calendar: WorkCalendar, rng: random.Random):
+        self.calendar, self.rng = calendar, rng
+
+    def after(self, start: datetime, seconds: float) -> datetime:
+        return add_working_time(start, timedelta(seconds=int(max(0, seconds))), self.calendar)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        if end <= start:
+            return _ZERO
+        return working_time_between(start, end, self.calendar)
+
+    def within(self, start: datetime, end: datetime) -> datetime | None:
+        """A time drawn uniformly in working time from ``start`` to ``end``; ``None`` if empty."""
+        span = self.between(start, end).total_seconds()
+        if span < 1:
+            return None
+        return self.after(start, self.rng.random() * span)
+
+    def minutes(self, bounds: tuple[int, int]) -> float:
+        return self.rng.uniform(*bounds) * 60
+
+    def last_instant_before(self, moment: datetime) -> datetime | None:
+        """The closing of the last working day before ``moment``'s date."""
+        day = self.calendar.local(moment).date() - timedelta(days=1)
+        for _ in range(60):
+            if self.calendar.is_working_day(day):
+                return self.calendar.at(day, self.calendar.closing)
+            day -= timedelta(days=1)
+        return None
+
+    def opening_of(self, moment: datetime) -> datetime:
+        local = self.calendar.local(moment)
+        return self.calendar.at(local.date(), self.calendar.opening)
+
+
+def _paper_transfer_due(submitted: datetime, calendar: WorkCalendar, cutoff: time) -> datetime:
+    """As ``lifecycle._transfer_due`` for paper: the same working day before the cut-off, else
+    by the end of the next working day's first period (§2.3)."""
+    local = calendar.local(submitted)
+    if calendar.is_working_day(local.date()) and local.time() < cutoff:
+        return calendar.closing_of(local.date())
+    return calendar.periods(calendar.next_working_day(local.date()))[0][1]
+
+
+def _timeline(
+    rng: random.Random,
+    ctx: _Context,
+    *,
+    site: SiteSpec,
+    channel: str,
+    procedure: ProcedureSpec,
+    agency: str,
+    applicant: people.Applicant,
+    applicant_ward: str,
+    object_ward: str,
+    outside: bool,
+    return_method: str,
+    return_site: str,
+    submitted: datetime,
+) -> DossierPlan | None:
+    calendar = ctx.calendar_of(site)
+    clock = _Clock(calendar, rng)
+    regime, odds, delays = ctx.regime, model.OUTCOMES, model.DELAYS
+    officer = {"site": site.code}
+    cutoff = procedure.cutoff or regime.cutoff
+    fate = rng.random()
+    refused = fate < odds.refuse
+    withdrawn = not refused and fate < odds.refuse + odds.withdraw
+    stopped = (
+        regime.has_stop_notice
+        and not (refused or withdrawn)
+        and fate < odds.refuse + odds.withdraw + odds.stop
+    )
+    online = channel == Channel.ONLINE
+    deemed = due = original_due = None
+    if online or not refused:
+        deemed = deemed_receipt(submitted, calendar, cutoff)
+        due = original_due = due_at(
+            deemed, procedure.time_limit, procedure.time_limit_unit, calendar
+        )
+    fee = procedure.fee if procedure.fee and not refused else 0
+    payment = _pick(rng, model.PAYMENT_MIX[channel]) if fee else ""
+    steps: list[Step] = []
+
+    def plan(status_steps: list[Step]) -> DossierPlan | None:
+        return _finish_plan(
+            ctx, calendar, status_steps, day=ctx.day, site=site, channel=channel,
+            procedure=procedure, agency=agency, applicant=applicant,
+            applicant_ward=applicant_ward, object_ward=object_ward, outside=outside,
+            return_method=return_method, return_site=return_site, fee=fee, payment=payment,
+            submitted=submitted, deemed=deemed, original_due=original_due,
+        )  # fmt: skip
+
+    refusal = {"reason": rng.choice(model.REFUSAL_REASONS)}
+    finish = _finish_class(rng, odds)
+    if online:
+        steps.append(Step(Action.SUBMIT, submitted, CITIZEN))
+        # Checking takes at most a third of the time to the due time (a same-day procedure is
+        # checked at once), unless this check is late; a late check makes a late dossier
+        # only when the finish was drawn late or the limit leaves room for it.
+        room = clock.between(submitted, due).total_seconds()
+        checked = clock.after(submitted, max(300, min(clock.minutes(delays.check), room / 3)))
+        if rng.random() < odds.late_check:
+            late = clock.after(submitted, clock.minutes(delays.check_late))
+            if finish == LATE or clock.between(late, due) > _ROOM:
+                checked = late
+        if refused:
+            steps.append(Step(Action.REFUSE, checked, OFFICER, {**officer, **refusal}))
+            return plan(steps)
+        steps.append(Step(Action.RECEIVE, checked, OFFICER, officer))
+        transferred = clock.after(checked, clock.minutes(delays.transfer_online))
+    else:
+        if refused:
+            return plan([Step(Action.REFUSE, submitted, OFFICER, {**officer, **refusal})])
+        steps.append(Step(Action.RECEIVE, submitted, OFFICER, officer))
+        transfer_due = _paper_transfer_due(submitted, calendar, cutoff)
+        room = clock.between(submitted, transfer_due).total_seconds()
+        transferred = clock.after(submitted, max(60, min(clock.minutes(delays.transfer), room)))
+        if rng.random() < odds.late_transfer:
+            late = clock.after(transfer_due, clock.minutes(delays.transfer_late))
+            if finish == LATE or clock.between(late, due) > _ROOM:
+                transferred = late
+    steps.append(Step(Action.TRANSFER, transferred, OFFICER, officer))
+    # The agency's first moves take a bounded share of the time left, so that a same-day
+    # procedure can still finish on time.
+    room = clock.between(transferred, due).total_seconds()
+    accepted = clock.after(transferred, max(60, min(clock.minutes(delays.accept), 0.15 * room)))
+    steps.append(Step(Action.ACCEPT, accepted, SPECIALIST))
+    roles = [ROLE_ACTOR.get(r, SPECIALIST) for r in procedure.agency_roles] or [SPECIALIST]
+    room = clock.between(accepted, due).total_seconds()
+    assigned = clock.after(accepted, max(30, min(clock.minutes(delays.assign), 0.05 * room)))
+    steps.append(Step(Action.ASSIGN, assigned, LEADER, {"assignee": roles[0]}))
+    cursor = assigned
+
+    if regime.max_supplements >= 1 and rng.random() < odds.supplement:
+        room = clock.between(cursor, due).total_seconds()
+        if room > 20 * 60:
+            asked = clock.after(cursor, rng.uniform(0.05, 0.5) * room)
+            back = clock.after(asked, clock.minutes(delays.supplement_back))
+            due = extend_for_pause(due, asked, back, calendar)
+            reason, item = rng.choice(model.SUPPLEMENTS)
+            steps.append(
+                Step(Action.REQUEST_SUPPLEMENT, asked, SPECIALIST,
+                     {"reason": reason, "items": ((item, 1),)})
+            )  # fmt: skip
+            steps.append(Step(Action.RECEIVE_SUPPLEMENT, back, OFFICER, {**officer, "due_at": due}))
+            cursor = back
+
+    handovers = len(roles) - 1
+    earliest = clock.after(cursor, 60 * (handovers + 1))
+    finished, extension = _finish_time(rng, clock, regime, finish, cursor, earliest, due)
+    if extension is not None:
+        steps.append(extension)
+    span = clock.between(cursor, finished).total_seconds()
+    for i in range(1, handovers + 1):
+        at = clock.after(cursor, span * i / (handovers + 1))
+        steps.append(Step(Action.HANDOVER, at, roles[i - 1], {"to": roles[i]}))
+    rejected = rng.random() < odds.reject
+    steps.append(
+        Step(Action.COMPLETE, finished, roles[-1], {
+            "outcome": Outcome.REJECTED if rejected else Outcome.GRANTED,
+            "note": rng.choice(model.REJECTION_NOTES) if rejected else "",
+        })
+    )  # fmt: skip
+    if rng.random() < odds.deliver:
+        bounds = {
+            ReturnMethod.SITE: delays.deliver_site,
+            ReturnMethod.ONLINE: delays.deliver_online,
+            ReturnMethod.POST: delays.deliver_post,
+        }[return_method]
+        delivered = clock.after(finished, clock.minutes(bounds))
+        steps.append(
+            Step(Action.DELIVER, delivered, OFFICER, {
+                "site": return_site or site.code,
+                "recipient_name": applicant.name,
+                "recipient_id_number": applicant.id_number,
+            })
+        )  # fmt: skip
+    steps.sort(key=lambda s: s.at)
+
+    if withdrawn or stopped:
+        start = steps[0].at if withdrawn else accepted
+        moment = clock.within(clock.after(start, 60), finished)
+        if moment is not None:
+            steps = [s for s in steps if s.at < moment]
+            if withdrawn:
+                reason = rng.choice(model.WITHDRAWAL_REASONS)
+                steps.append(Step(Action.WITHDRAW, moment, OFFICER, {**officer, "reason": reason}))
+            else:
+                steps.append(
+                    Step(Action.STOP, moment, LEADER, {"reason": rng.choice(model.STOP_REASONS)})
+                )
+    return plan(steps)
+
+
+def _finish_class(rng: random.Random, odds: model.Outcomes) -> str:
+    draw = rng.random()
+    if draw < odds.extend:
+        return EXTENDED
+    if draw < odds.extend + odds.late:
+        return LATE
+    if draw < odds.extend + odds.late + odds.early:
+        return EARLY
+    return ON_TIME
+
+
+def _finish_time(
+    rng: random.Random,
+    clock: _Clock,
+    regime: RegimeSpec,
+    finish: str,
+    cursor: datetime,
+    earliest: datetime,
+    due: datetime,
+) -> tuple[datetime, Step | None]:
+    """When the result is signed, in the window of the ``finish`` drawn, and the apology that
+    goes with a finish after the first due time (an extension). A window too small for the
+    draw falls back: an impossible extension is late, an impossible early finish (a same-day
+    procedure) is on time, an impossible on-time finish is late."""
+    delays = model.DELAYS
+    if finish == EXTENDED and regime.max_extensions >= 1:
+        lead = regime.apology_lead_hours * 3600
+        start = clock.after(cursor, 30)
+        room = clock.between(start, due).total_seconds() - lead
+        if room > 60:
+            apology = clock.after(start, rng.random() * room)
+            days = rng.randint(*delays.extension_days)
+            new_due = clock.after(due, days * clock.calendar.day_length.total_seconds())
+            finished = clock.within(max(due, earliest), new_due) or new_due
+            reason = rng.choice(model.EXTENSION_REASONS)
+            step = Step(Action.EXTEND, apology, LEADER, {"new_due_at": new_due, "reason": reason})
+            return finished, step
+    if finish in (EXTENDED, LATE):
+        return clock.after(max(due, earliest), clock.minutes(delays.late_by)), None
+    if finish == EARLY:
+        before = clock.last_instant_before(due)
+        finished = clock.within(earliest, before) if before is not None else None
+        if finished is not None:
+            return finished, None
+    finished = clock.within(max(earliest, clock.opening_of(due)), due)
+    if finished is not None:
+        return finished, None
+    return clock.after(max(due, earliest), clock.minutes(delays.late_by)), None
+
+
+#: The status each action leaves; ``None``: unchanged; receive_supplement: where it paused.
+RESULT_STATUS: dict[str, str | None] = {
+    Action.SUBMIT: Status.SUBMITTED,
+    Action.RECEIVE: Status.RECEIVED,
+    Action.REFUSE: Status.REFUSED,
+    Action.TRANSFER: Status.TRANSFERRED,
+    Action.ACCEPT: Status.IN_PROGRESS,
+    Action.ASSIGN: None,
+    Action.HANDOVER: None,
+    Action.REQUEST_SUPPLEMENT: Status.AWAITING_SUPPLEMENT,
+    Action.EXTEND: None,
+    Action.COMPLETE: Status.RESULT_READY,
+    Action.DELIVER: Status.DELIVERED,
+    Action.WITHDRAW: Status.WITHDRAWN,
+    Action.STOP: Status.STOPPED,
+}
+
+
+def replay_status(steps: Iterable[Step]) -> list[str]:
+    """The status after each step, as the services would set it."""
+    statuses, status, paused = [], "", ""
+    for step in steps:
+        if step.action == Action.REQUEST_SUPPLEMENT:
+            paused = status
+        if step.action == Action.RECEIVE_SUPPLEMENT:
+            status = paused or Status.IN_PROGRESS
+        elif RESULT_STATUS.get(step.action) is not None:
+            status = RESULT_STATUS[step.action]
+        statuses.append(status)
+    return statuses
+
+
+def _plain(step: Step) -> Step:
+    """The step with choice members turned into their plain string values (for any writer)."""
+    params = {k: str(v) if isinstance(v, str) else v for k, v in step.params.items()}
+    return Step(str(step.action), step.at, step.actor, params)
+
+
+def _finish_plan(
+    ctx: _Context,
+    calendar: WorkCalendar,
+    steps: list[Step],
+    *,
+    day: date,
+    site: SiteSpec,
+    channel: str,
+    procedure: ProcedureSpec,
+    agency: str,
+    applicant: people.Applicant,
+    applicant_ward: str,
+    object_ward: str,
+    outside: bool,
+    return_method: str,
+    return_site: str,
+    fee: int,
+    payment: str,
+    submitted: datetime,
+    deemed: datetime | None,
+    original_due: datetime | None,
+) -> DossierPlan | None:
+    """Cut the steps at ``now`` and record the state they leave."""
+    if ctx.now is not None:
+        steps = [s for s in steps if s.at <= ctx.now]
+    if not steps:
+        return None
+    steps = [_plain(s) for s in steps]
+    current_due, timeliness = original_due, ""
+    for step in steps:
+        if step.action == Action.RECEIVE_SUPPLEMENT:
+            current_due = step.params["due_at"]
+        elif step.action == Action.EXTEND:
+            current_due = step.params["new_due_at"]
+        elif step.action in (Action.COMPLETE, Action.STOP) and current_due is not None:
+            timeliness = grade(step.at, current_due, calendar).value
+    return DossierPlan(
+        day=day,
+        index=0,
+        site=site.code,
+        channel=str(channel),
+        procedure=procedure.code,
+        version=procedure.version,
+        agency=agency,
+        applicant=applicant,
+        applicant_ward=applicant_ward,
+        object_ward=object_ward,
+        outside_area=outside,
+        return_method=str(return_method),
+        return_site=return_site if return_method == ReturnMethod.SITE else "",
+        return_address=applicant.address if return_method == ReturnMethod.POST else "",
+        fee_paid=fee,
+        payment_method=payment,
+        submitted_at=submitted,
+        deemed_received_at=deemed,
+        original_due_at=original_due,
+        steps=tuple(steps),
+        status=str(replay_status(steps)[-1]),
+        due_at=current_due,
+        timeliness=timeliness,
+    )

@@ -1,0 +1,288 @@
+"""Reads for the simulation: a day's reference data as the plain records the plan takes.
+
+Everything here is public reference data (network, units, agencies, catalogue, regimes); no
+user scoping applies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, prefetch_related_objects
+
+from motcua.catalog.choices import CompetenceRule, OnlineLevel, StepActor
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.models import Dossier, Regime
+from motcua.organization.choices import AgencyKind, SiteKind, UnitLevel
+from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
+from motcua.organization.selectors.network import DEFAULT_PROVINCE, network_on
+from motcua.simulation import model
+from motcua.simulation.plan import ProcedureSpec, RegimeSpec, SiteSpec, WardSpec
+from motcua.worktime.rules import HANOI, parse_office_hours
+
+
+@dataclass(frozen=True)
+class DayReference:
+    """What :func:`motcua.simulation.plan.plan_day` needs to know about a day."""
+
+    day: date
+    sites: tuple[SiteSpec, ...]
+    wards: tuple[WardSpec, ...]
+    procedures: tuple[ProcedureSpec, ...]
+    regime: RegimeSpec | None
+
+
+def simulation_missing() -> list[str]:
+    """What reference data a simulation lacks (empty when it can run), as command hints."""
+    missing = []
+    if not AdministrativeUnit.objects.filter(level=UnitLevel.WARD).exists():
+        missing.append("administrative units (motcua load_units)")
+    if not Site.objects.exclude(kind=SiteKind.CENTER).exists():
+        missing.append("the network (motcua load_network)")
+    if not Regime.objects.exists():
+        missing.append("the regimes (motcua load_regimes)")
+    if not ProcedureVersion.objects.exists():
+        missing.append("the procedure catalogue (motcua load_catalog)")
+    return missing
+
+
+def reference_on(*, day: date, province_code: str = DEFAULT_PROVINCE) -> DayReference:
+    """The receiving sites, the province's wards, the procedures and the regime of ``day``.
+
+    About a dozen queries, whatever the size of the network.
+    """
+    wards = list(
+        AdministrativeUnit.objects.on(day)
+        .filter(level=UnitLevel.WARD)
+        .filter(
+            Q(parent__level=UnitLevel.PROVINCE, parent__code=province_code)
+            | Q(parent__level=UnitLevel.DISTRICT, parent__parent__code=province_code)
+        )
+        .select_related("parent")
+    )
+    sites = network_on(day=day)
+    prefetch_related_objects(sites, "located_in", "parent")
+    committees = dict(
+        Agency.objects.on(day)
+        .filter(kind=AgencyKind.COMMUNE_COMMITTEE, territory__level=UnitLevel.WARD)
+        .values_list("territory_id", "code")
+    )
+    district_committees = dict(
+        Agency.objects.on(day)
+        .filter(kind=AgencyKind.DISTRICT_COMMITTEE)
+        .values_list("territory_id", "code")
+    )
+    homes = _home_wards(sites, wards)
+    site_specs = tuple(
+        SiteSpec(
+            code=site.code,
+            kind=site.kind,
+            branch=_branch_of(site),
+            area=model.area_of(
+                kind=site.kind,
+                code=site.code,
+                division_type=site.located_in.division_type if site.located_in else "",
+            ),
+            home_wards=tuple(sorted(homes[site.pk])),
+            office_hours=parse_office_hours(site.office_hours),
+        )
+        for site in sites
+    )
+    routes = _online_routes(sites, wards)
+    ward_specs = tuple(
+        WardSpec(
+            code=ward.code,
+            name=ward.name,
+            area=model.area_of(kind="ward", code=ward.code, division_type=ward.division_type),
+            committee=committees.get(ward.pk),
+            district_committee=district_committees.get(ward.parent_id),
+            point_site=routes.get(ward.pk, (None, None))[0],
+            branch_site=routes.get(ward.pk, (None, None))[1],
+        )
+        for ward in wards
+    )
+    procedures = _procedures_on(day, communes=bool(committees), districts=bool(district_committees))
+    return DayReference(
+        day=day,
+        sites=site_specs,
+        wards=ward_specs,
+        procedures=procedures,
+        regime=_regime_on(day),
+    )
+
+
+def _branch_of(site: Site) -> str:
+    if site.kind == SiteKind.BRANCH or site.parent is None:
+        return site.code
+    return site.parent.code
+
+
+def _home_wards(sites: list[Site], wards: list[AdministrativeUnit]) -> dict[int, set[str]]:
+    """For each site, the wards where it is inside a commune or district agency's territory.
+
+    As ``lifecycle._read_inside`` decides it: the ward it is located in; the wards of the
+    districts it covers that day; the wards of the district it is located in, or, after the
+    2025 reorganization, the new wards formed from that district's wards.
+    """
+    by_parent: dict[int, set[str]] = defaultdict(set)
+    by_pk = {w.pk: w for w in wards}
+    for ward in wards:
+        by_parent[ward.parent_id].add(ward.code)
+    located = {s.located_in_id for s in sites if s.located_in_id is not None}
+    formed: dict[int, set[str]] = defaultdict(set)
+    for district_id, successor_id in UnitSuccession.objects.filter(
+        predecessor__parent_id__in=located
+    ).values_list("predecessor__parent_id", "successor_id"):
+        if successor_id in by_pk:
+            formed[district_id].add(by_pk[successor_id].code)
+    homes: dict[int, set[str]] = {}
+    for site in sites:
+        home: set[str] = set()
+        unit = site.located_in
+        if unit is not None and unit.level == UnitLevel.WARD and unit.pk in by_pk:
+            home.add(unit.code)
+        if unit is not None and unit.level == UnitLevel.DISTRICT:
+            home |= by_parent.get(unit.pk, set()) | formed.get(unit.pk, set())
+        for coverage in getattr(site, "covers_on_day", []):
+            if coverage.unit.level == UnitLevel.DISTRICT:
+                home |= by_parent.get(coverage.unit_id, set())
+        homes[site.pk] = home
+    return homes
+
+
+def _online_routes(
+    sites: list[Site], wards: list[AdministrativeUnit]
+) -> dict[int, tuple[str, str]]:
+    """Ward → (site for its commune and district procedures, branch for city procedures).
+
+    A commune point serves its own ward; before it existed, the reception point covering the
+    ward's district did, else the branch covering it.
+    """
+    rank = {SiteKind.COMMUNE_POINT: 0, SiteKind.RECEPTION_POINT: 1, SiteKind.BRANCH: 2}
+    by_unit: dict[int, list[Site]] = defaultdict(list)
+    for site in sites:
+        if site.kind == SiteKind.COMMUNE_POINT and site.located_in_id is not None:
+            by_unit[site.located_in_id].append(site)
+        for coverage in getattr(site, "covers_on_day", []):
+            if coverage.unit.level == UnitLevel.DISTRICT:
+                by_unit[coverage.unit_id].append(site)
+    operating = {s.code for s in sites}
+    routes = {}
+    for ward in wards:
+        candidates = by_unit.get(ward.pk, []) + by_unit.get(ward.parent_id, [])
+        if not candidates:
+            continue
+        point = min(candidates, key=lambda s: (rank.get(s.kind, 9), s.code))
+        branch = _branch_of(point)
+        routes[ward.pk] = (point.code, branch if branch in operating else point.code)
+    return routes
+
+
+def _procedures_on(day: date, *, communes: bool, districts: bool) -> tuple[ProcedureSpec, ...]:
+    """The version of each procedure in force on ``day`` whose competence rule can be met."""
+    latest: dict[int, ProcedureVersion] = {}
+    versions = (
+        ProcedureVersion.objects.on(day)
+        .select_related("procedure__sector", "competent_agency")
+        .prefetch_related("steps")
+        .order_by("procedure_id", "valid_from")
+    )
+    for version in versions:
+        latest[version.procedure_id] = version  # the latest start wins, as version_on decides
+    specs = []
+    for version in latest.values():
+        rule = version.competence_rule
+        if rule == CompetenceRule.FIXED and (
+            version.competent_agency is None or not version.competent_agency.in_force_on(day)
+        ):
+            continue
+        if (rule == CompetenceRule.COMMUNE_COMMITTEE and not communes) or (
+            rule == CompetenceRule.DISTRICT_COMMITTEE and not districts
+        ):
+            continue
+        if not version.boundary_free and rule != CompetenceRule.DISTRICT_COMMITTEE:
+            continue  # the plan can keep only a district procedure inside its territory
+        specs.append(
+            ProcedureSpec(
+                code=version.procedure.code,
+                version=version.number,
+                sector=version.procedure.sector.code,
+                competence_rule=rule,
+                agency=version.competent_agency.code if version.competent_agency else None,
+                time_limit=version.time_limit,
+                time_limit_unit=version.time_limit_unit,
+                cutoff=version.cutoff,
+                boundary_free=version.boundary_free,
+                online=version.online_level != OnlineLevel.NONE,
+                fee=version.fee,
+                agency_roles=tuple(
+                    s.role
+                    for s in sorted(version.steps.all(), key=lambda s: s.order)
+                    if s.actor == StepActor.AGENCY
+                ),
+            )
+        )
+    return tuple(sorted(specs, key=lambda p: p.code))
+
+
+def _regime_on(day: date) -> RegimeSpec | None:
+    regime = Regime.objects.on(day).first()  # as lifecycle._regime_on reads it
+    if regime is None:
+        return None
+    return RegimeSpec(
+        code=regime.code,
+        cutoff=regime.default_cutoff,
+        max_supplements=regime.max_supplements,
+        max_extensions=regime.max_extensions,
+        apology_lead_hours=regime.apology_lead_hours,
+        online_check_hours=regime.online_check_hours,
+        has_stop_notice=regime.has_stop_notice,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of the dossiers submitted in a period, as a run's summary shows them."""
+
+    total: int
+    by_status: tuple[tuple[str, int], ...]
+    by_channel: tuple[tuple[str, int], ...]
+    by_site_kind: tuple[tuple[str, int], ...]
+    by_timeliness: tuple[tuple[str, int], ...]
+    outside: int
+
+    @property
+    def outside_share(self) -> float:
+        return self.outside / self.total if self.total else 0.0
+
+    def tables(self) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+        return [
+            ("total", (("dossiers", self.total),)),
+            ("status", self.by_status),
+            ("channel", self.by_channel),
+            ("receiving site", self.by_site_kind),
+            ("timeliness of the finished", self.by_timeliness),
+        ]
+
+
+def simulation_summary(*, start: date, end: date) -> Summary:
+    """Every dossier submitted from ``start`` to ``end`` (Hanoi days), simulated or not."""
+    dossiers = Dossier.objects.filter(
+        submitted_at__gte=datetime.combine(start, time(0), tzinfo=HANOI),
+        submitted_at__lt=datetime.combine(end + timedelta(days=1), time(0), tzinfo=HANOI),
+    )
+
+    def count(field: str) -> tuple[tuple[str, int], ...]:
+        rows = dossiers.order_by().values_list(field).annotate(n=Count("id"))
+        return tuple(sorted(((key or "-", n) for key, n in rows), key=lambda r: (-r[1], r[0])))
+
+    return Summary(
+        total=dossiers.count(),
+        by_status=count("status"),
+        by_channel=count("channel"),
+        by_site_kind=count("receiving_site__kind"),
+        by_timeliness=count("timeliness"),
+        outside=dossiers.filter(outside_territory=True).count(),
+    )

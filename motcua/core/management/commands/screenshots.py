@@ -42,11 +42,14 @@ def _dossier(status: str | None = None, **filters) -> str:
 
 def role_pages() -> list[tuple[str, list[tuple[str, str]]]]:
     """(account, [(name, path)]) for every role's working pages."""
-    in_progress = _dossier("in_progress")
-    supplement = _dossier("awaiting_supplement")
-    extended = _dossier(extension_count=1)
-    ready = _dossier("result_ready")
-    delivered = _dossier("delivered")
+    # Each account's pages show dossiers in its own scope: Branch No. 1's counter, and the
+    # People's Committee of phường Tây Hồ (the demo agency accounts).
+    tay_ho = {"competent_agency__code": "UBND-X-00103-2025"}
+    in_progress = _dossier("in_progress", **tay_ho)
+    supplement = _dossier("awaiting_supplement", **tay_ho)
+    extended = _dossier(extension_count=1, **tay_ho)
+    ready = _dossier("result_ready", return_site__code="CN01")
+    delivered = _dossier("delivered", receiving_site__code="CN01")
     pages = [
         ("tiepnhan.cn1", [
             ("counter", "/workspace/counter/"),

@@ -30,6 +30,11 @@ def pytest_configure(config):
         subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)
 
 
+# One Debian Chromium for the whole session (Playwright allows one per thread), shared by
+# every app's browser tests.
+from motcua.workspace.tests.browser import chromium, open_session  # noqa: E402, F401
+
+
 @pytest.fixture(autouse=True)
 def _empty_reference_cache():
     """Each test builds its own reference rows; none may leak from the previous test's cache."""

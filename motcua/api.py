@@ -7,6 +7,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core.api import install_problem_handlers
 from motcua.dossiers.api import router as dossiers_router
 from motcua.organization.api import router as organization_router
+from motcua.public.api import router as public_router
 from motcua.worktime.api import router as worktime_router
 
 
@@ -32,3 +33,4 @@ api.add_router("", organization_router)
 api.add_router("", worktime_router)
 api.add_router("", catalog_router)
 api.add_router("", dossiers_router)
+api.add_router("", public_router)

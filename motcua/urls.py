@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("workspace/", include("motcua.workspace.urls")),
+    path("", include("motcua.public.urls")),
     path("", core_views.home, name="home"),
 ]
 

@@ -250,7 +250,13 @@ class Dossier(models.Model):
                 fields=["created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="dossiers_idempotency_unique",
-            )
+            ),
+            # Online filings have no creator, and NULLs never clash in a unique index.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(created_by__isnull=True) & ~models.Q(idempotency_key=""),
+                name="dossiers_idempotency_public_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["competent_agency", "status"], name="dossier_agency_status"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.workspace",
     "motcua.reports",
+    "motcua.public",
     "motcua.simulation",
 ]
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.workspace.views import counter, dashboards, dossier, home, inbox, returns
+from motcua.workspace.views import counter, dashboards, dossier, home, inbox, online, returns
 
 app_name = "workspace"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("counter/", counter.desk, name="counter"),
     path("counter/procedures/", counter.procedure_search, name="procedure_search"),
     path("counter/procedures/<str:code>/", counter.intake, name="intake"),
+    # Check of online dossiers (receiving officers)
+    path("online/", online.queue, name="online"),
+    path("online/<str:code>/", online.check, name="online_check"),
     # Return desk
     path("returns/", returns.desk, name="returns"),
     # Agency inbox

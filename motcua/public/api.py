@@ -1,0 +1,200 @@
+"""The public lookup API (mounted at /api/v1/): no account, a verifier, a rate limit.
+
+The schemas whitelist what the applicant may read: the name masked, no ID, phone, e-mail or
+address, no staff member's name. An unknown code and a wrong verifier get the same 404.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from motcua.core.api import PROBLEM_CONTENT_TYPE
+from motcua.public.selectors import PublicDossier, PublicSite, dossier_lookup
+from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
+
+router = Router(tags=["public"])
+
+ReturnName = Literal["site", "post", "online"]
+ChannelName = Literal["in_person", "online", "post"]
+PROBLEM = {"content": {PROBLEM_CONTENT_TYPE: {}}}
+
+
+class PublicProcedureOut(Schema):
+    code: str
+    name: str
+
+
+class PublicSiteOut(Schema):
+    code: str
+    name: str
+    address: str
+    phone: str
+    office_hours: list[list[str]] = Field(
+        description='Working periods of a working day, e.g. [["08:00", "12:00"], …].'
+    )
+    office_hours_text: str
+
+
+class PublicStatusOut(Schema):
+    national_code: int = Field(description="The national status code, 1 to 10.")
+    national_label: str
+    explanation: str = Field(description="What the status means and what happens next.")
+
+
+class PublicResultOut(Schema):
+    method: ReturnName
+    label: str
+    site: PublicSiteOut | None = Field(description="Where to collect it, when at a site.")
+    instructions: str
+
+
+class PublicItemOut(Schema):
+    name: str
+    originals: int
+    certified_copies: int
+    copies: int
+
+
+class PublicEventOut(Schema):
+    at: datetime
+    action: str
+    label: str
+    where: str = Field(description="The site or agency; never a person.")
+    details: list[str]
+
+
+class PublicDossierOut(Schema):
+    code: str
+    procedure: PublicProcedureOut
+    applicant: str = Field(description='The applicant\'s name, masked: "Nguyễn V. A.".')
+    channel: ChannelName
+    status: PublicStatusOut
+    submitted_at: datetime
+    check_due_at: datetime | None = Field(
+        description="While filed online and not yet checked: when the check is due."
+    )
+    appointment: datetime | None = Field(description="When the result is due.")
+    finished_at: datetime | None
+    delivered_at: datetime | None
+    outcome: str
+    received_at: PublicSiteOut = Field(description="The site that received the dossier.")
+    competent_agency: str
+    result: PublicResultOut
+    reason: str = Field(description="The reason of a guidance, refusal, request or stop.")
+    to_add: list[PublicItemOut] = Field(description="What the applicant must bring, if asked.")
+    timeline: list[PublicEventOut]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
+def _site(site: PublicSite | None) -> dict | None:
+    if site is None:
+        return None
+    return {
+        "code": site.code,
+        "name": site.name,
+        "address": site.address,
+        "phone": site.phone,
+        "office_hours": [list(p) for p in site.office_hours],
+        "office_hours_text": site.hours_text,
+    }
+
+
+def public_dossier_out(d: PublicDossier) -> dict:
+    return {
+        "code": d.code,
+        "procedure": {"code": d.procedure_code, "name": d.procedure_name},
+        "applicant": d.applicant,
+        "channel": d.channel,
+        "status": {
+            "national_code": d.national_code,
+            "national_label": d.national_label,
+            "explanation": d.explanation,
+        },
+        "submitted_at": _utc(d.submitted_at),
+        "check_due_at": _utc(d.check_due_at),
+        "appointment": _utc(d.due_at),
+        "finished_at": _utc(d.finished_at),
+        "delivered_at": _utc(d.delivered_at),
+        "outcome": d.outcome,
+        "received_at": _site(d.receiving_site),
+        "competent_agency": d.competent_agency,
+        "result": {
+            "method": d.return_method,
+            "label": d.return_label,
+            "site": _site(d.return_site),
+            "instructions": d.return_text,
+        },
+        "reason": d.reason,
+        "to_add": [vars(i) for i in d.to_add],
+        "timeline": [
+            {
+                "at": _utc(e.at),
+                "action": e.action,
+                "label": e.label,
+                "where": e.where,
+                "details": list(e.details),
+            }
+            for e in d.timeline
+        ],
+    }
+
+
+class VerifierQuery(Schema):
+    verifier: str = Field(
+        pattern=r"^[0-9]{4}$",
+        description="The last 4 digits of the applicant's phone number or ID (tax) number.",
+    )
+
+
+def too_many_requests() -> HttpResponse:
+    body = {
+        "type": "about:blank",
+        "title": _("Too many lookups"),
+        "status": 429,
+        "detail": _(
+            "Too many lookups from your address in a short time. Wait %(seconds)s seconds, "
+            "then try again."
+        )
+        % {"seconds": WINDOW_SECONDS},
+        "code": "too_many_requests",
+    }
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=429, content_type=PROBLEM_CONTENT_TYPE
+    )
+    response["Retry-After"] = str(WINDOW_SECONDS)
+    return response
+
+
+@router.get(
+    "/public/dossiers/{code}",
+    response={200: PublicDossierOut},
+    auth=None,
+    summary="Look a dossier up (public, no account)",
+    openapi_extra={
+        "responses": {
+            404: {"description": "Unknown code or wrong verifier (one answer for both)", **PROBLEM},
+            429: {"description": "Too many lookups from this address; see Retry-After", **PROBLEM},
+        }
+    },
+)
+def public_dossier(
+    request: HttpRequest, code: str, query: Query[VerifierQuery], response: HttpResponse
+):
+    """The status, appointment, timeline and return of a dossier, for its applicant.
+
+    `verifier` is the last 4 digits of the phone number or of the ID number given at filing.
+    Lookups are limited per client address (10 a minute); beyond, 429 with `Retry-After`.
+    """
+    if not lookup_allowed(request):
+        return too_many_requests()
+    response["Cache-Control"] = "no-store"
+    return public_dossier_out(dossier_lookup(code=code, verifier=query.verifier))

@@ -25,6 +25,10 @@ CHROMIUM_ARGS = [
 
 PUBLIC_PAGES = [
     ("home", "/"),
+    ("public-lookup", "/tra-cuu/"),
+    ("public-procedures", "/thu-tuc/?q=khai+sinh"),
+    ("public-procedure", "/thu-tuc/2.000815/"),
+    ("public-file-online", "/thu-tuc/2.000815/nop-truc-tuyen/"),
     ("login", "/workspace/login/"),
     ("api-docs", "/api/v1/docs"),
 ]
@@ -53,6 +57,7 @@ def role_pages() -> list[tuple[str, list[tuple[str, str]]]]:
     pages = [
         ("tiepnhan.cn1", [
             ("counter", "/workspace/counter/"),
+            ("online-check-queue", "/workspace/online/"),
             ("counter-intake", "/workspace/counter/procedures/2.000815/"),
             ("return-desk", "/workspace/returns/"),
             ("dossier-search", "/workspace/dossiers/"),

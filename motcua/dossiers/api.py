@@ -246,7 +246,14 @@ class ActionIn(Schema):
 
 class ListQuery(Schema):
     status: StatusName | None = None  # type: ignore[valid-type]
-    site: str | None = Field(None, description="Receiving site code.")
+    site: str | None = Field(
+        None, description="Receiving site code; a branch's code includes its reception points."
+    )
+    state: Literal["open", "late", "due_soon"] | None = Field(
+        None,
+        description="open: being processed; late: open past its due time; due_soon: "
+        "open and due within one working day.",
+    )
     agency: str | None = Field(None, description="Competent agency code.")
     procedure: str | None = None
     channel: ChannelName | None = None
@@ -464,6 +471,7 @@ def dossier_index(request: HttpRequest, filters: Query[ListQuery]):
             due_before=filters.due_before,
             due_after=filters.due_after,
             q=filters.q,
+            state=filters.state,
         ),
     )
     rows = qs[filters.offset : filters.offset + filters.limit]

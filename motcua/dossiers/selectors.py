@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
@@ -83,6 +83,19 @@ class DossierFilters:
     due_before: datetime | None = None
     due_after: datetime | None = None
     q: str | None = None
+    #: "open" (being processed), "late" (open past its due time) or "due_soon" (open, due
+    #: within one working day), judged at ``now``.
+    state: str | None = None
+    now: datetime | None = None
+
+
+OPEN_STATUSES = (
+    "received",
+    "transferred",
+    "in_progress",
+    "awaiting_supplement",
+    "awaiting_obligation",
+)
 
 
 def dossier_list(*, actor: Actor, filters: DossierFilters) -> QuerySet[Dossier]:
@@ -93,7 +106,25 @@ def dossier_list(*, actor: Actor, filters: DossierFilters) -> QuerySet[Dossier]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.site:
-        qs = qs.filter(receiving_site__code=filters.site)
+        # A branch's code covers the reception points that belong to it.
+        qs = qs.filter(
+            Q(receiving_site__code=filters.site) | Q(receiving_site__parent__code=filters.site)
+        )
+    if filters.state in ("open", "late", "due_soon"):
+        from motcua.core import clock
+
+        now = filters.now or clock.now()
+        qs = qs.filter(status__in=OPEN_STATUSES)
+        if filters.state == "late":
+            qs = qs.filter(due_at__lt=now)
+        elif filters.state == "due_soon":
+            from datetime import timedelta
+
+            from motcua.dossiers.services.lifecycle import calendar_for
+            from motcua.worktime.rules import add_working_time
+
+            horizon = add_working_time(now, timedelta(hours=8), calendar_for(None, now))
+            qs = qs.filter(due_at__gte=now, due_at__lte=horizon, paused_at__isnull=True)
     if filters.agency:
         qs = qs.filter(competent_agency__code=filters.agency)
     if filters.procedure:

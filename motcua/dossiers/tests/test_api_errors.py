@@ -73,3 +73,20 @@ def test_an_inspector_reads_but_cannot_act(client, people, clock):
     )  # fmt: skip
     assert refused.status_code == 403
     assert refused.json()["detail"].startswith("Bạn không được thực hiện")
+
+
+def test_the_list_filters_by_state_and_a_branch_covers_its_points(client, people, clock):
+    from motcua.dossiers.tests.helpers import receive
+
+    clock.set(2026, 3, 10, 9, 0)
+    version = justice_procedure()  # three working days: due Fri 13/03 09:00
+    first = receive(people, version)
+    clock.set(2026, 3, 12, 10, 0)
+    second = receive(people, version)
+    client.force_login(people["center_director"])
+    clock.set(2026, 3, 13, 10, 0)  # the first is late, the second due within a working day
+    codes = lambda q: {d["code"] for d in client.get(f"/api/v1/dossiers?{q}").json()["items"]}  # noqa: E731
+    assert codes("state=late") == {first.code}
+    assert codes("state=due_soon") == set()  # due Tue 17/03 10:00: more than a working day
+    assert codes("state=open") == {first.code, second.code}
+    assert codes("site=CN01&state=open") == {first.code, second.code}

@@ -694,6 +694,7 @@ def search(request: HttpRequest) -> HttpResponse:
             status=values.get("status") or None,
             procedure=values.get("procedure") or None,
             site=values.get("site") or None,
+            state=request.GET.get("state") or None,
         ),
     ).select_related("assignee__staff_profile")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -707,7 +708,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": keep.urlencode(),
-            "searched": any(values.get(k) for k in ("q", "status", "procedure", "site")),
+            "searched": any(values.get(k) for k in ("q", "status", "procedure", "site"))
+            or bool(request.GET.get("state")),
             "now": clock.now(),
         },
     )

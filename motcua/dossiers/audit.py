@@ -57,6 +57,18 @@ def canonical_payload(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+def payload_instant(value: Any) -> datetime | None:
+    """Read back an instant that :func:`canonical_payload` stored as ISO text (else ``None``)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def event_append(
     *,
     dossier,

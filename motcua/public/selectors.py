@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -24,6 +23,7 @@ from motcua.catalog.selectors import procedure_get, procedures_search, version_o
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.refcache import reference_cache
 from motcua.core.text import normalize
+from motcua.dossiers.audit import payload_instant as _instant
 from motcua.dossiers.choices import (
     NATIONAL_STATUS,
     Action,
@@ -493,17 +493,6 @@ _EVENT_LABELS = {
 
 # Events whose reason the applicant must read (it is printed on the form they receive).
 _REASONED = {Action.GUIDE, Action.REFUSE, Action.REQUEST_SUPPLEMENT, Action.STOP, Action.EXTEND}
-
-
-def _instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _items(payload: dict) -> tuple[PublicItem, ...]:

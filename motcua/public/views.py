@@ -274,15 +274,7 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
         dossier, _created = dossier_file_online(
             site=site,
             procedure_code=version.procedure.code,
-            applicant=ApplicantIn(
-                kind=data["applicant_kind"],
-                name=data["applicant_name"],
-                id_number=data["applicant_id_number"],
-                phone=data["applicant_phone"],
-                email=data["applicant_email"],
-                address=data["applicant_address"],
-                unit_code=data["applicant_unit"],
-            ),
+            applicant=ApplicantIn.from_fields(data),
             object_unit_code=data.get("object_unit", ""),
             files=form.uploads(),
             return_method=data["return_method"],

@@ -76,6 +76,19 @@ class ApplicantIn:
     address: str = ""
     unit_code: str = ""
 
+    @classmethod
+    def from_fields(cls, data: dict) -> ApplicantIn:
+        """From a form's ``applicant_*`` fields (the counter's and the online filing's)."""
+        return cls(
+            kind=data["applicant_kind"],
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            phone=data["applicant_phone"],
+            email=data["applicant_email"],
+            address=data["applicant_address"],
+            unit_code=data["applicant_unit"],
+        )
+
 
 @dataclass
 class ComponentIn:

@@ -8,7 +8,7 @@ one call of a lifecycle service; its refusal comes back next to the field it nam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,6 +28,7 @@ from motcua.catalog.models import Procedure
 from motcua.core import clock
 from motcua.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion
 from motcua.dossiers import rules
+from motcua.dossiers.audit import payload_instant as _instant
 from motcua.dossiers.choices import (
     FINAL_STATUSES,
     Action,
@@ -121,17 +122,6 @@ def get_visible(request: HttpRequest, code: str) -> Dossier:
         raise Http404(exc.detail) from exc
 
 
-def _instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def agency_people(dossier: Dossier, roles=(Role.AGENCY_SPECIALIST, Role.AGENCY_LEADER)):
     """The active people holding ``roles`` in the dossier's agency today: (user, role) pairs."""
     rows = (
@@ -221,7 +211,10 @@ def _event_details(event: DossierEvent, names: dict[str, str]) -> list[str]:
     if event.action == Action.EXTEND and p.get("new_due_at"):
         lines.append(
             _("New appointment %(new)s (was %(old)s)")
-            % {"new": hanoi(_instant(p["new_due_at"])), "old": hanoi(_instant(p.get("old_due_at")))}
+            % {
+                "new": hanoi(_instant(p["new_due_at"])),
+                "old": hanoi(_instant(p.get("old_due_at"))),
+            }
         )
     elif p.get("due_at") and event.action in (Action.RECEIVE, Action.SUBMIT):
         lines.append(_("Appointment %(due)s") % {"due": hanoi(_instant(p["due_at"]))})

@@ -6,8 +6,10 @@ from ninja.renderers import JSONRenderer
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import install_problem_handlers
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
 from motcua.organization.api import router as organization_router
 from motcua.public.api import router as public_router
+from motcua.transparency.api import router as transparency_router
 from motcua.worktime.api import router as worktime_router
 
 
@@ -34,3 +36,5 @@ api.add_router("", worktime_router)
 api.add_router("", catalog_router)
 api.add_router("", dossiers_router)
 api.add_router("", public_router)
+api.add_router("", feedback_router)
+api.add_router("", transparency_router)

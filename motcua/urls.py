@@ -22,6 +22,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("workspace/", include("motcua.workspace.urls")),
     path("", include("motcua.public.urls")),
+    path("", include("motcua.feedback.urls")),
+    path("", include("motcua.transparency.urls")),
     path("", core_views.home, name="home"),
 ]
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.workspace",
     "motcua.reports",
     "motcua.public",
+    "motcua.feedback",
+    "motcua.transparency",
     "motcua.simulation",
 ]
 

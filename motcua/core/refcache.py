@@ -30,8 +30,13 @@ class ReferenceCache:
         self._entries: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get_or_set(self, key: Hashable, compute: Callable[[], T]) -> T:
-        ttl = getattr(settings, "REFERENCE_CACHE_SECONDS", 60)
+    def get_or_set(self, key: Hashable, compute: Callable[[], T], *, ttl: int | None = None) -> T:
+        """The cached value of ``key``, computed when missing or older than its lifetime.
+
+        ``ttl`` shortens the lifetime below ``REFERENCE_CACHE_SECONDS`` for one kind of entry.
+        """
+        longest = getattr(settings, "REFERENCE_CACHE_SECONDS", 60)
+        ttl = longest if ttl is None else min(ttl, longest)
         if ttl <= 0:
             return compute()
         now = time.monotonic()
@@ -70,6 +75,7 @@ REFERENCE_MODELS = [
     "organization.StaffProfile",
     "worktime.CalendarOverride",
     "auth.User",
+    "core.ApiToken",
 ]
 
 

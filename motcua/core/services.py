@@ -10,6 +10,7 @@ from django.db import transaction
 
 from motcua.core import clock
 from motcua.core.models import ApiToken
+from motcua.core.refcache import reference_cache
 
 TOKEN_PREFIX = "mc_"  # noqa: S105 - a visible marker, not a secret
 
@@ -28,4 +29,6 @@ def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToke
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke ``token``: refused at once here, within ``TOKEN_CACHE_SECONDS`` elsewhere."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+    transaction.on_commit(reference_cache.clear)

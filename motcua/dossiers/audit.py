@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from motcua.core.rows import insert_rows
+
 GENESIS = "0" * 64
 
 
@@ -131,7 +133,7 @@ def event_append(
             payload=payload,
         ),
     )
-    event.save()
+    insert_rows([event])  # append-only: a new row, never a save() of an existing one
     return event
 
 

@@ -2,8 +2,10 @@
 supplement, is extended with an apology, or has its result ready.
 
 A lifecycle service calls :func:`notify_on_commit` inside its transaction. Nothing happens
-unless that transaction commits; then one :class:`~motcua.dossiers.models.NotificationLog`
-row is written per channel the applicant gave, with the text rendered at that moment, and
+unless that transaction commits. With the database task backend (production), the task row is
+written in that transaction (an outbox); with another backend it is queued after the commit.
+The task writes one :class:`~motcua.dossiers.models.NotificationLog` row per channel the
+applicant gave, with the text rendered at that moment, and
 :func:`motcua.dossiers.tasks.send_notification` sends each row in the background, retrying
 with a back-off. Sending never touches the dossier, and a failure here never reaches the
 service that called.
@@ -81,18 +83,35 @@ def notify_on_commit(*, dossier: Dossier, event: str) -> None:
     # What the applicant is told is fixed now, inside the transaction that made it true, so
     # that a worker running later (or a retry) never describes a later state.
     snapshot = _snapshot(dossier)
+    if _tasks_share_the_database():
+        # An outbox: the task row commits with the dossier or not at all, and the request
+        # pays for one commit instead of two.
+        _enqueue(dossier_id=dossier.pk, event=event, snapshot=snapshot)
+        return
     transaction.on_commit(
         partial(_notify_committed, dossier_id=dossier.pk, event=event, snapshot=snapshot),
         robust=True,
     )
 
 
-def _notify_committed(*, dossier_id: int, event: str, snapshot: dict) -> None:
-    """Queue the writing and sending: one task row is all the request pays for."""
+def _tasks_share_the_database() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
     from motcua.dossiers.tasks import create_notifications  # tasks imports this module
 
+    return isinstance(create_notifications.get_backend(), DatabaseBackend)
+
+
+def _enqueue(*, dossier_id: int, event: str, snapshot: dict) -> None:
+    from motcua.dossiers.tasks import create_notifications  # tasks imports this module
+
+    create_notifications.enqueue(dossier_id, event, snapshot)
+
+
+def _notify_committed(*, dossier_id: int, event: str, snapshot: dict) -> None:
+    """Queue the writing and sending: one task row is all the request pays for."""
     try:
-        create_notifications.enqueue(dossier_id, event, snapshot)
+        _enqueue(dossier_id=dossier_id, event=event, snapshot=snapshot)
     except Exception:
         logger.exception("Could not notify dossier %s of %s", dossier_id, event)
 

@@ -28,6 +28,7 @@ from motcua.catalog.selectors import competent_agency_for, procedure_get, versio
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleVersion
 from motcua.core.refcache import reference_cache
+from motcua.core.rows import insert_rows
 from motcua.core.text import fold, normalize
 from motcua.dossiers import rules
 from motcua.dossiers.audit import event_append
@@ -812,8 +813,8 @@ def _insert(
     else:
         payload["reason"] = reason
         dossier.finished_at = at
-    Dossier.objects.bulk_create([dossier])  # no save() machinery: the row is new
-    components = DossierComponent.objects.bulk_create(
+    insert_rows([dossier])
+    components = [
         DossierComponent(
             dossier=dossier,
             order=row["order"],
@@ -824,7 +825,8 @@ def _insert(
             received=row["received"],
         )
         for row in intake.components
-    )
+    ]
+    insert_rows(components)
     # The API answers with the components just written; spare it reading them back.
     dossier._prefetched_objects_cache = {"components": components}
     _event(

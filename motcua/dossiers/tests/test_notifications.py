@@ -442,3 +442,30 @@ def test_the_backend_comes_from_settings(settings):
     settings.SMS_BACKEND = "motcua.dossiers.sms.SmsMessage"
     with pytest.raises(ImproperlyConfigured, match="not an SmsBackend"):
         get_sms_backend()
+
+
+def test_with_the_database_queue_the_task_row_commits_with_the_dossier(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    dossier = make_dossier()
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
+        # Written in the service's own transaction: nothing waits for the commit.
+        assert DBTaskResult.objects.filter(
+            task_path="motcua.dossiers.tasks.create_notifications"
+        ).count() == 1
+
+    assert callbacks == []
+
+
+def test_with_the_database_queue_a_rollback_leaves_no_task(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    dossier = make_dossier()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
+        raise RuntimeError("the service failed after notifying")
+
+    assert not DBTaskResult.objects.exists()

@@ -24,6 +24,7 @@ from motcua.core.text import normalize
 from motcua.dossiers.choices import ApplicantKind, ReturnMethod
 from motcua.dossiers.permissions import site_by_code
 from motcua.dossiers.services.lifecycle import ApplicantIn
+from motcua.feedback.selectors import lookup_feedback
 from motcua.public.forms import FilingForm, LookupForm, code_in
 from motcua.public.selectors import (
     default_site_for,
@@ -96,6 +97,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "form": LookupForm(initial={"ma": dossier.code}),
             "dossier": dossier,
             "to_add": items_text(dossier.to_add),
+            "feedback": lookup_feedback(dossier=dossier),
         },
     )
 

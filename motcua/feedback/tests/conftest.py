@@ -1,0 +1,19 @@
+"""Feedback tests reuse the dossiers fixtures (the real Hanoi data, people, the clock) and start
+each test with an empty cache, where the public limit counts."""
+
+import pytest
+from django.core.cache import cache
+
+from motcua.dossiers.tests.conftest import clock, hanoi_data, people  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -57,4 +57,8 @@ class Command(BaseCommand):
                 f"Simulated {run.dossiers} dossiers over {run.days_done} days "
                 f"({run.start:%d/%m/%Y}–{run.end:%d/%m/%Y})."
             )
+        from motcua.transparency.services import figures_fold_all
+
+        folded = figures_fold_all()
+        self.stdout.write(f"Transparency figures: {folded.events} events folded.")
         self.stdout.write("Demo data ready.")

@@ -282,6 +282,9 @@ class PublicDossier:
     return_text: str
     reason: str = ""
     to_add: tuple[PublicItem, ...] = ()
+    #: The result was chosen electronically and its signed file is there to download.
+    electronic_result: bool = False
+    result_sha256: str = ""
     timeline: tuple[PublicEvent, ...] = field(default_factory=tuple)
 
 
@@ -332,6 +335,8 @@ def public_dossier(*, pk: int) -> PublicDossier:
             "delivered_at",
             "outcome",
             "return_method",
+            "result_file",
+            "result_sha256",
             "obligation_amount",
             "applicant_name",
             "regime__online_check_hours",
@@ -393,7 +398,32 @@ def public_dossier(*, pk: int) -> PublicDossier:
         reason=reason,
         to_add=to_add,
         timeline=tuple(e for e in map(_public_event, events) if e is not None),
+        electronic_result=_has_electronic_result(dossier),
+        result_sha256=dossier.result_sha256 if _has_electronic_result(dossier) else "",
     )
+
+
+def _has_electronic_result(dossier: Dossier) -> bool:
+    return (
+        dossier.return_method == ReturnMethod.ONLINE
+        and bool(dossier.result_file)
+        and dossier.status in (Status.RESULT_READY, Status.DELIVERED)
+    )
+
+
+def electronic_result(*, code: str):
+    """The electronic result file of dossier ``code`` (call after the verifier was proved).
+
+    Raise :class:`NotFound` unless the applicant chose an electronic result and it is ready.
+    """
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .only("code", "status", "return_method", "result_file", "result_sha256")
+        .first()
+    )
+    if dossier is None or not _has_electronic_result(dossier):
+        raise NotFound(_("There is no electronic result to download for this dossier."))
+    return dossier.result_file
 
 
 def _return_text(method: str, site: PublicSite | None) -> str:

@@ -6,9 +6,11 @@ writes, and the service's refusals come back next to their fields.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,6 +31,7 @@ from motcua.public.forms import FilingForm, LookupForm, code_in
 from motcua.public.selectors import (
     default_site_for,
     dossier_lookup,
+    electronic_result,
     filed_dossier,
     files_online,
     hours_text,
@@ -48,6 +51,8 @@ from motcua.worktime.choices import TimeLimitUnit
 PAGE_SIZE = 20
 FILED_SALT = "motcua.public.filed"
 FILED_MAX_AGE = 7 * 24 * 3600  # the page after filing can be reopened for a week
+RESULT_SALT = "motcua.public.result"
+RESULT_MAX_AGE = 2 * 3600  # the download link of an electronic result, after a lookup
 
 
 # -- looking a dossier up ----------------------------------------------------------------------
@@ -98,8 +103,40 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "dossier": dossier,
             "to_add": items_text(dossier.to_add),
             "feedback": lookup_feedback(dossier=dossier),
+            "result_token": (
+                signing.dumps(dossier.code, salt=RESULT_SALT) if dossier.electronic_result else ""
+            ),
         },
     )
+
+
+@never_cache
+@require_GET
+def result_download(request: HttpRequest) -> HttpResponse:
+    """The electronic result, for the person who just proved the verifier on the lookup page
+    (a signed token naming the dossier, valid ``RESULT_MAX_AGE``)."""
+    try:
+        code = signing.loads(request.GET.get("t", ""), salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
+        result = electronic_result(code=str(code))
+    except (signing.BadSignature, NotFound):
+        return render(
+            request,
+            "public/lookup.html",
+            {
+                "form": LookupForm(),
+                "not_found": _(
+                    "This download link has expired or is not valid. Look the dossier up "
+                    "again to download the result."
+                ),
+            },
+            status=404,
+        )
+    extension = PurePosixPath(result.name).suffix.lower()
+    response = FileResponse(
+        result.open("rb"), as_attachment=True, filename=f"{code}-ket-qua{extension}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- the catalogue -----------------------------------------------------------------------------

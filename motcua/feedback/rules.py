@@ -142,13 +142,6 @@ def rating_window_end(delivered_at: datetime) -> datetime:
     return delivered_at + timedelta(days=RATING_WINDOW_DAYS)
 
 
-def working_time_left(now: datetime, due: datetime, calendar: WorkCalendar) -> timedelta:
-    """Working time from ``now`` to ``due``; negative when ``due`` has passed (by how much)."""
-    if now <= due:
-        return working_time_between(now, due, calendar)
-    return -working_time_between(due, now, calendar)
-
-
 # -- the steps of a complaint ---------------------------------------------------------------------
 
 #: action → (statuses it may start from, status it leads to).

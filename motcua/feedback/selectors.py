@@ -26,7 +26,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
 from motcua.core.errors import NotFound
@@ -51,6 +51,7 @@ from motcua.feedback.models import Complaint, ComplaintEvent, Rating
 from motcua.feedback.permissions import can_handle, complaints_visible_q
 from motcua.feedback.proofs import proof_for
 from motcua.public.selectors import verifier_matches
+from motcua.worktime.left import TimeLeft, time_left
 from motcua.worktime.rules import HANOI
 
 #: The one answer to an unknown complaint code and to wrong digits.
@@ -65,45 +66,6 @@ DEADLINE_LABELS = {
     "answer": gettext_lazy("Answer by"),
     "publish": gettext_lazy("Publish by"),
 }
-
-
-# -- time left ---------------------------------------------------------------------------------
-
-
-def duration_text(minutes: int) -> str:
-    """Working time as words: "2 working days 3 hours", "45 minutes" (8 hours a day)."""
-    days, rest = divmod(minutes, 8 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days})
-    if hours:
-        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
-    if mins and not days:
-        parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
-    return " ".join(parts) or _("less than a minute")
-
-
-@dataclass(frozen=True)
-class TimeLeft:
-    text: str
-    state: str  # late, today, soon (within one working day), ok, paused, done
-
-
-def time_left(*, now: datetime, due: datetime | None, calendar, paused: bool = False) -> TimeLeft:
-    """The working time from ``now`` to ``due``, as the workspace's badges tell it."""
-    if due is None:
-        return TimeLeft("", "done")
-    if paused:
-        return TimeLeft(_("clock paused"), "paused")
-    left = rules.working_time_left(now, due, calendar)
-    minutes = int(abs(left).total_seconds() // 60)
-    if now > due:
-        # Late from the due instant on, even while the office is closed (0 working minutes).
-        return TimeLeft(_("late by %(time)s") % {"time": duration_text(minutes)}, "late")
-    today = calendar.local(now).date() == calendar.local(due).date()
-    state = "today" if today else "soon" if minutes <= 8 * 60 else "ok"
-    return TimeLeft(_("%(time)s left") % {"time": duration_text(minutes)}, state)
 
 
 # -- ratings, public ---------------------------------------------------------------------------

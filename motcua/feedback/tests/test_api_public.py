@@ -37,7 +37,13 @@ def dossier(people, clock):
 
 
 def test_the_applicant_rates_with_the_survey_and_reads_the_band(client, dossier):
-    response = rate(client, dossier.code, level="very_satisfied", criteria=SURVEY, comment="Cán bộ rất nhiệt tình")
+    response = rate(
+        client,
+        dossier.code,
+        level="very_satisfied",
+        criteria=SURVEY,
+        comment="Cán bộ rất nhiệt tình",
+    )
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {"dossier", "level", "level_label", "rated_at", "criteria",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -127,12 +127,6 @@ def test_a_wait_for_information_moves_the_answer_by_the_working_time_waited():
     assert (
         rules.answer_due_after_pause(due, hanoi(2026, 3, 11), hanoi(2026, 3, 11), CALENDAR) == due
     )
-
-
-def test_working_time_left_is_negative_once_late():
-    due = hanoi(2026, 3, 12, 9, 30)
-    assert rules.working_time_left(hanoi(2026, 3, 11, 9, 30), due, CALENDAR) == timedelta(hours=8)
-    assert rules.working_time_left(hanoi(2026, 3, 12, 10, 30), due, CALENDAR) == -timedelta(hours=1)
 
 
 def test_the_current_deadline_follows_the_status_and_the_time():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import ClassVar
 
 from django import forms
@@ -34,8 +33,8 @@ from motcua.public.selectors import online_check_hours
 from motcua.workspace.desk import desk_for
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_actions import ActionForm, SupplementItemForm
-from motcua.workspace.templatetags.workspace import time_left
 from motcua.workspace.views.counter import officer_view
+from motcua.worktime.left import time_left
 
 QUEUE_LIMIT = 200
 
@@ -139,15 +138,13 @@ def check_timer(dossier: Dossier, now: datetime) -> dict:
     today (due before today's closing) or ok. The same arithmetic as the dossier's own timer."""
     if dossier.check_due_at is None:
         return {"text": "", "state": "ok"}
-    shim = SimpleNamespace(
-        finished_at=None,
-        due_at=dossier.check_due_at,
-        paused_at=None,
-        receiving_site=dossier.receiving_site,
+    left = time_left(
+        now=now,
+        due=dossier.check_due_at,
+        calendar=svc.calendar_for(dossier.receiving_site, now),
     )
-    left = time_left(shim, now)
-    state = left["state"] if left["state"] in ("late", "today") else "ok"
-    return {"text": left["text"], "state": state}
+    state = left.state if left.state in ("late", "today") else "ok"
+    return {"text": left.text, "state": state}
 
 
 def waiting(request: HttpRequest) -> QuerySet[Dossier]:

@@ -18,6 +18,7 @@ import django  # noqa: E402
 django.setup()
 
 from motcua.catalog.services import catalog_load  # noqa: E402
+from motcua.core.errors import DomainError  # noqa: E402
 from motcua.core.services import api_token_create  # noqa: E402
 from motcua.dossiers.services.regimes import regimes_load  # noqa: E402
 from motcua.organization.choices import Role  # noqa: E402
@@ -41,10 +42,12 @@ def tokens_only() -> None:
 def main() -> None:
     if "--tokens-only" in sys.argv:
         return tokens_only()
-    units_load(province_code=1)
-    network_load()
-    regimes_load()
-    catalog_load()
+    if not Site.objects.filter(code="CN01").exists():
+        # A fresh database; one filled by `motcua simulate` already holds the reference data.
+        units_load(province_code=1)
+        network_load()
+        regimes_load()
+        catalog_load()
     tokens = {}
     for number in range(1, 13):
         site = Site.objects.get(code=f"CN{number:02d}")
@@ -55,10 +58,18 @@ def main() -> None:
         )  # fmt: skip
         tokens[site.code] = api_token_create(user=user, name="bench")[1]
     director = staff_create(username="bench.director", full_name="Giám đốc")
-    assignment_create(
-        user=director, role=Role.CENTER_DIRECTOR, site=Site.objects.get(code="TTPVHCC"),
-        valid_from=date(2025, 1, 1), decision_number="BENCH",
-    )  # fmt: skip
+    try:
+        assignment_create(
+            user=director, role=Role.CENTER_DIRECTOR, site=Site.objects.get(code="TTPVHCC"),
+            valid_from=date(2025, 1, 1), decision_number="BENCH",
+        )  # fmt: skip
+    except DomainError as exc:
+        # The simulated Center already has its director: an inspector sees as much.
+        print(f"bench.director is an inspector: {exc}", file=sys.stderr)
+        assignment_create(
+            user=director, role=Role.INSPECTOR, site=Site.objects.get(code="TTPVHCC"),
+            valid_from=date(2025, 1, 1), decision_number="BENCH",
+        )  # fmt: skip
     tokens["director"] = api_token_create(user=director, name="bench")[1]
     print(json.dumps(tokens))
 

@@ -57,11 +57,20 @@ late check, late transfer          5 % each, after the 8-hour check or the trans
 return of the result (RETURN_MIX)  counter: same site 88 %, another site 5 %, post 7 %; post:
                                    post 85 %, site 15 %; online: electronically 55 %, site
                                    40 %, post 5 %
+rating (FEEDBACK.rate,             30 % of delivered dossiers, 10 minutes to 10 days after the
+RATING_LEVELS, FEEDBACK.survey)    hand-over; by timeliness: early or on time 65 % very
+                                   satisfied, 30 % satisfied, 5 % not; late 15 / 45 / 40 %;
+                                   40 % of raters answer the nine-criterion survey, scoring
+                                   2 / 1 / 0 by level (SURVEY_SCORES); 10 % leave a comment
+complaint about the dossier        6 % of the applicants of a late dossier, 1 hour to 10 days
+(FEEDBACK.complain_late,           after its due time; 0.3 % of the others, within 20 days of
+FEEDBACK.complain)                 submission; online, any hour from 07 to 22
+suggestion (FEEDBACK.suggest)      0.2 % of applicants, to the receiving site, not about their
+                                   dossier, within 20 days of submission
 =================================  ==============================================================
 
-The outcome rows are :data:`OUTCOMES` (:class:`Outcomes`), the delays :data:`DELAYS`.
-
-Ratings and complaints have no models yet: see :func:`motcua.simulation.plan.feedback_steps`.
+The outcome rows are :data:`OUTCOMES` (:class:`Outcomes`), the delays :data:`DELAYS`, the
+ratings and complaints :data:`FEEDBACK`.
 """
 
 from __future__ import annotations
@@ -220,6 +229,32 @@ class Delays:
 
 DELAYS = Delays()
 
+
+@dataclass(frozen=True)
+class Feedback:
+    """Ratings, complaints and suggestions: shares of the dossiers named."""
+
+    rate: float = 0.30  # of the delivered
+    survey: float = 0.40  # of the rated
+    comment: float = 0.10  # of the rated
+    complain_late: float = 0.06  # of the late
+    complain: float = 0.003  # of the others
+    suggest: float = 0.002  # of all
+    rate_within_days: int = 10
+    complain_within_days: int = 10  # after the due time of a late dossier
+    other_within_days: int = 20  # after submission
+
+
+FEEDBACK = Feedback()
+
+#: Level shares of a rating by the dossier's timeliness.
+_PLEASED = MappingProxyType({"very_satisfied": 0.65, "satisfied": 0.30, "not_satisfied": 0.05})
+_LATE = MappingProxyType({"very_satisfied": 0.15, "satisfied": 0.45, "not_satisfied": 0.40})
+RATING_LEVELS = MappingProxyType({"early": _PLEASED, "on_time": _PLEASED, "late": _LATE})
+#: The score of each survey criterion by level: mostly this score, else one either side.
+SURVEY_SCORES = MappingProxyType({"very_satisfied": 2, "satisfied": 1, "not_satisfied": 0})
+SURVEY_SPREAD = 0.2
+
 RETURN_MIX = MappingProxyType(
     {
         "in_person": MappingProxyType({"site": 0.88, "other_site": 0.05, "post": 0.07}),
@@ -264,6 +299,28 @@ WITHDRAWAL_REASONS = (
 REJECTION_NOTES = (
     "Không đủ điều kiện theo quy định",
     "Thông tin kê khai không phù hợp với cơ sở dữ liệu",
+)
+RATING_COMMENTS = (
+    "Cán bộ hướng dẫn tận tình, dễ hiểu",
+    "Thời gian chờ tại quầy còn lâu",
+    "Nên bố trí thêm chỗ ngồi chờ",
+    "Thủ tục nhanh gọn, đúng hẹn",
+)
+#: (subject, content) of a complaint about a dossier: late, then other reasons.
+COMPLAINTS_LATE = (
+    ("Hồ sơ trễ hẹn", "Hồ sơ của tôi đã quá ngày hẹn trả kết quả nhưng chưa được giải quyết."),
+    ("Chưa nhận được kết quả", "Đã quá hạn mà tôi chưa nhận được kết quả hay thư xin lỗi."),
+)
+COMPLAINTS = (
+    ("Thái độ cán bộ tiếp nhận",
+     "Cán bộ tiếp nhận hồ sơ chưa hướng dẫn rõ ràng, thái độ chưa đúng mực."),
+    ("Yêu cầu thêm giấy tờ", "Tôi bị yêu cầu nộp thêm giấy tờ không có trong thành phần hồ sơ."),
+    ("Thu phí chưa đúng", "Số tiền phí, lệ phí thu chưa đúng với mức đã công khai."),
+)  # fmt: skip
+SUGGESTIONS = (
+    ("Mở rộng giờ làm việc", "Đề nghị điểm phục vụ tiếp nhận hồ sơ vào sáng thứ Bảy."),
+    ("Chỗ gửi xe", "Đề nghị bố trí thêm chỗ gửi xe cho người dân đến nộp hồ sơ."),
+    ("Dịch vụ công trực tuyến", "Đề nghị đơn giản hóa các bước nộp hồ sơ trực tuyến."),
 )
 
 

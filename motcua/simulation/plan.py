@@ -19,9 +19,13 @@ time, so "late", "early" and "on time" come out as the model says. Actions later
 ``now`` are cut, so recent dossiers are still in progress.
 
 Writers: :func:`motcua.simulation.services.simulate_day` replays each plan through the
-lifecycle services. A bulk writer consumes the same records: dossier codes are the receiving
-site's unit identifier, the day, and the rank of the dossier among the site's plans of the
-day (plans come sorted by ``submitted_at``; a (unit, day) sequence starting at zero).
+lifecycle services; :mod:`motcua.simulation.bulk` computes the rows those services would write
+(:mod:`motcua.simulation.rows`) and copies them. Dossier codes are the receiving site's unit
+identifier, the day, and the rank of the dossier among the unit's dossiers of the day (plans
+come sorted by ``submitted_at``), after any the unit already numbered that day.
+
+Ratings, complaints and suggestions (:func:`feedback_steps`) ride on the plan of the dossier
+they are about, in ``DossierPlan.feedback``, drawn from a random stream of their own.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from motcua.dossiers.choices import Action, Channel, Outcome, ReturnMethod, Status
@@ -66,6 +71,19 @@ _ROOM = timedelta(hours=4)
 # The finish drawn for a dossier (model.OUTCOMES): relative to its due time.
 EARLY, ON_TIME, LATE, EXTENDED = "early", "on_time", "late", "extended"
 
+
+# The choice values as plain strings: a plan is plain data for any writer.
+_SUBMIT, _RECEIVE, _REFUSE, _TRANSFER, _ACCEPT, _ASSIGN, _HANDOVER = (
+    a.value for a in (Action.SUBMIT, Action.RECEIVE, Action.REFUSE, Action.TRANSFER,
+                      Action.ACCEPT, Action.ASSIGN, Action.HANDOVER)
+)  # fmt: skip
+_REQUEST_SUPPLEMENT, _RECEIVE_SUPPLEMENT, _EXTEND, _COMPLETE, _DELIVER, _WITHDRAW, _STOP = (
+    a.value for a in (Action.REQUEST_SUPPLEMENT, Action.RECEIVE_SUPPLEMENT, Action.EXTEND,
+                      Action.COMPLETE, Action.DELIVER, Action.WITHDRAW, Action.STOP)
+)  # fmt: skip
+_GRANTED, _REJECTED = Outcome.GRANTED.value, Outcome.REJECTED.value
+_ONLINE, _POST, _IN_PERSON = Channel.ONLINE.value, Channel.POST.value, Channel.IN_PERSON.value
+_AT_SITE = ReturnMethod.SITE.value
 
 # -- inputs -------------------------------------------------------------------------------------
 
@@ -184,6 +202,8 @@ class DossierPlan:
     status: str
     due_at: datetime | None
     timeliness: str
+    #: The applicant's rating, complaint or suggestion (:func:`feedback_steps`), in order.
+    feedback: tuple[Step, ...] = ()
 
 
 # -- the day ------------------------------------------------------------------------------------
@@ -225,21 +245,77 @@ def plan_day(
     result = []
     for index, plan in enumerate(plans, 1):
         plan = replace(plan, index=index)
-        extra = feedback_steps(plan, seed=seed)
-        result.append(replace(plan, steps=plan.steps + extra) if extra else plan)
+        feedback = feedback_steps(plan, seed=seed, now=now, tz=calendar.tz)
+        result.append(replace(plan, feedback=feedback) if feedback else plan)
     return result
 
 
-def feedback_steps(plan: DossierPlan, *, seed: int) -> tuple[Step, ...]:
-    """Ratings and complaints about ``plan``'s dossier: none yet, by design.
+#: What the applicant does after (or about) the dossier, as a feedback step's action.
+RATE, COMPLAIN, SUGGEST = "rate", "complain", "suggest"
 
-    Issue 6 asks for them, but motcua has no model for ratings or complaints (PAKN) yet. When
-    it has, draw them here from ``random.Random(f"{seed}:{plan.day}:feedback:{plan.index}")``,
-    a stream of their own, so that adding them leaves every other draw, hence every existing
-    plan, unchanged; give them times after the result (or the refusal) and before ``now``;
-    and add their replay to ``services.REPLAY``.
+
+def feedback_steps(plan: DossierPlan, *, seed: int, now: datetime | None, tz) -> tuple[Step, ...]:
+    """The applicant's rating, complaint and suggestion about ``plan``'s dossier
+    (:data:`model.FEEDBACK`), those before ``now``, in order of time.
+
+    Drawn from a stream of their own, ``Random(f"{seed}:{day}:feedback:{index}")``, so that
+    they leave every other draw, hence the rest of the plan, unchanged. ``params`` by action:
+    ``rate``: ``level``, ``criteria`` (nine scores or ``None``), ``comment``; ``complain``
+    (about the dossier) and ``suggest`` (to its receiving site, ``site``): ``kind``,
+    ``subject``, ``content``.
     """
-    return ()
+    rng = random.Random(f"{seed}:{plan.day.isoformat()}:feedback:{plan.index}")  # noqa: S311
+    odds, steps = model.FEEDBACK, []
+    rates, complains, suggests = rng.random(), rng.random(), rng.random()
+    delivered = next((s for s in plan.steps if s.action == _DELIVER), None)
+    if delivered is not None and plan.timeliness in model.RATING_LEVELS and rates < odds.rate:
+        at = delivered.at + timedelta(seconds=rng.randrange(600, odds.rate_within_days * 86400))
+        level = _pick(rng, model.RATING_LEVELS[plan.timeliness])
+        criteria = None
+        if rng.random() < odds.survey:
+            criteria = tuple(_survey_score(rng, level) for _ in range(9))
+        comment = rng.choice(model.RATING_COMMENTS) if rng.random() < odds.comment else ""
+        steps.append(
+            Step(RATE, at, CITIZEN, {"level": level, "criteria": criteria, "comment": comment})
+        )
+    late = plan.timeliness == "late"
+    if complains < (odds.complain_late if late else odds.complain):
+        if late:
+            subject, content = rng.choice(model.COMPLAINTS_LATE)
+            at = _citizen_time(rng, plan.due_at, odds.complain_within_days, tz)
+        else:
+            subject, content = rng.choice(model.COMPLAINTS)
+            at = _citizen_time(rng, plan.submitted_at, odds.other_within_days, tz)
+        steps.append(
+            Step(COMPLAIN, at, CITIZEN, {"kind": "complaint", "subject": subject,
+                                         "content": content})
+        )  # fmt: skip
+    if suggests < odds.suggest:
+        subject, content = rng.choice(model.SUGGESTIONS)
+        at = _citizen_time(rng, plan.submitted_at, odds.other_within_days, tz)
+        steps.append(
+            Step(SUGGEST, at, CITIZEN, {"kind": "suggestion", "subject": subject,
+                                        "content": content, "site": plan.site})
+        )  # fmt: skip
+    return tuple(sorted((s for s in steps if now is None or s.at <= now), key=lambda s: s.at))
+
+
+def _survey_score(rng: random.Random, level: str) -> int:
+    """A criterion's score: the level's own, or one step either side (:data:`SURVEY_SPREAD`)."""
+    score = model.SURVEY_SCORES[level]
+    if rng.random() < model.SURVEY_SPREAD:
+        score += rng.choice((-1, 1))
+    return min(2, max(0, score))
+
+
+def _citizen_time(rng: random.Random, after: datetime, within_days: int, tz) -> datetime:
+    """A moment of an online filing (:data:`model.ONLINE_HOURS`) on one of the ``within_days``
+    days after ``after``, and at least an hour after it."""
+    day = after.astimezone(tz).date() + timedelta(days=rng.randrange(within_days + 1))
+    moment = _online_time(rng, day, tz)
+    if moment < after + timedelta(hours=1):
+        moment = after + timedelta(hours=1, seconds=rng.randrange(3 * 3600))
+    return moment
 
 
 def poisson(rng: random.Random, expected: float) -> int:
@@ -337,7 +413,7 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
     day = ctx.day
     if source == "counter":
         site = ctx.site[key]
-        channel = Channel.POST if rng.random() < ctx.post_share else Channel.IN_PERSON
+        channel = _POST if rng.random() < ctx.post_share else _IN_PERSON
         procedure = ctx.pick_procedure(rng, site.area, online=False)
         if procedure is None:
             return None
@@ -366,7 +442,7 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
         site = ctx.site.get(first or second or "")
         if site is None:
             return None
-        channel = Channel.ONLINE
+        channel = _ONLINE
         ward, outside = applicant_ward, False
         if procedure.boundary_free and rng.random() < ctx.boundary_free:
             other = ctx.other_ward(rng, ctx.home[site.code])
@@ -401,9 +477,19 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
 
 def _counter_time(rng, day: date, calendar: WorkCalendar) -> datetime | None:
     """An arrival at the counter: an hour by :data:`model.COUNTER_HOURS`, inside office hours."""
+    slots, weights = _counter_slots(day, calendar)
+    if not slots:
+        return None
+    lo, hi = rng.choices(slots, weights=weights)[0]
+    return lo + timedelta(seconds=int(rng.random() * (hi - lo).total_seconds()))
+
+
+@lru_cache(maxsize=64)
+def _counter_slots(day: date, calendar: WorkCalendar) -> tuple[list, list[float]]:
+    """The hours of ``day`` a counter arrival can fall in, and their weights."""
     periods = calendar.periods(day)
     if not periods:
-        return None
+        return [], []
     slots: list[tuple[datetime, datetime, float]] = []
     for hour, weight in model.COUNTER_HOURS.items():
         start = calendar.at(day, time(hour))
@@ -414,8 +500,7 @@ def _counter_time(rng, day: date, calendar: WorkCalendar) -> datetime | None:
                 slots.append((lo, hi, weight * (hi - lo) / timedelta(hours=1)))
     if not slots:
         slots = [(lo, hi, (hi - lo) / timedelta(hours=1)) for lo, hi in periods]
-    lo, hi, _ = rng.choices(slots, weights=[w for _, _, w in slots])[0]
-    return lo + timedelta(seconds=int(rng.random() * (hi - lo).total_seconds()))
+    return [(lo, hi) for lo, hi, _ in slots], [w for _, _, w in slots]
 
 
 def _online_time(rng, day: date, tz) -> datetime:
@@ -427,9 +512,9 @@ def _return(rng, ctx: _Context, channel: str, site: SiteSpec) -> tuple[str, str]
     mix = model.RETURN_MIX[channel]
     choice = rng.choices(list(mix), weights=list(mix.values()))[0]
     if choice == "site":
-        return ReturnMethod.SITE, site.code
+        return _AT_SITE, site.code
     if choice == "other_site":
-        return ReturnMethod.SITE, rng.choice(ctx.sites).code
+        return _AT_SITE, rng.choice(ctx.sites).code
     return choice, ""
 
 
@@ -445,14 +530,21 @@ class _Clock:
 
     def __init__(self, calendar: WorkCalendar, rng: random.Random):
         self.calendar, self.rng = calendar, rng
+        self.index, self.tz = calendar.index, calendar.tz
 
     def after(self, start: datetime, seconds: float) -> datetime:
-        return add_working_time(start, timedelta(seconds=int(max(0, seconds))), self.calendar)
+        seconds = int(max(0, seconds))
+        if self.index is None or not seconds:
+            return add_working_time(start, timedelta(seconds=seconds), self.calendar)
+        # add_working_time's own path, without its checks: plans hold aware instants only.
+        return self.index.add(start.astimezone(self.tz), timedelta(seconds=seconds))
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         if end <= start:
             return _ZERO
-        return working_time_between(start, end, self.calendar)
+        if self.index is None:
+            return working_time_between(start, end, self.calendar)
+        return self.index.between(start.astimezone(self.tz), end.astimezone(self.tz))
 
     def within(self, start: datetime, end: datetime) -> datetime | None:
         """A time drawn uniformly in working time from ``start`` to ``end``; ``None`` if empty."""
@@ -478,7 +570,7 @@ class _Clock:
         return self.calendar.at(local.date(), self.calendar.opening)
 
 
-def _paper_transfer_due(submitted: datetime, calendar: WorkCalendar, cutoff: time) -> datetime:
+def paper_transfer_due(submitted: datetime, calendar: WorkCalendar, cutoff: time) -> datetime:
     """As ``lifecycle._transfer_due`` for paper: the same working day before the cut-off, else
     by the end of the next working day's first period (§2.3)."""
     local = calendar.local(submitted)
@@ -516,7 +608,7 @@ def _timeline(
         and not (refused or withdrawn)
         and fate < odds.refuse + odds.withdraw + odds.stop
     )
-    online = channel == Channel.ONLINE
+    online = channel == _ONLINE
     deemed = due = original_due = None
     if online or not refused:
         deemed = deemed_receipt(submitted, calendar, cutoff)
@@ -539,7 +631,7 @@ def _timeline(
     refusal = {"reason": rng.choice(model.REFUSAL_REASONS)}
     finish = _finish_class(rng, odds)
     if online:
-        steps.append(Step(Action.SUBMIT, submitted, CITIZEN))
+        steps.append(Step(_SUBMIT, submitted, CITIZEN))
         # Checking takes at most a third of the time to the due time (a same-day procedure is
         # checked at once), unless this check is late; a late check makes a late dossier
         # only when the finish was drawn late or the limit leaves room for it.
@@ -550,31 +642,31 @@ def _timeline(
             if finish == LATE or clock.between(late, due) > _ROOM:
                 checked = late
         if refused:
-            steps.append(Step(Action.REFUSE, checked, OFFICER, {**officer, **refusal}))
+            steps.append(Step(_REFUSE, checked, OFFICER, {**officer, **refusal}))
             return plan(steps)
-        steps.append(Step(Action.RECEIVE, checked, OFFICER, officer))
+        steps.append(Step(_RECEIVE, checked, OFFICER, officer))
         transferred = clock.after(checked, clock.minutes(delays.transfer_online))
     else:
         if refused:
-            return plan([Step(Action.REFUSE, submitted, OFFICER, {**officer, **refusal})])
-        steps.append(Step(Action.RECEIVE, submitted, OFFICER, officer))
-        transfer_due = _paper_transfer_due(submitted, calendar, cutoff)
+            return plan([Step(_REFUSE, submitted, OFFICER, {**officer, **refusal})])
+        steps.append(Step(_RECEIVE, submitted, OFFICER, officer))
+        transfer_due = paper_transfer_due(submitted, calendar, cutoff)
         room = clock.between(submitted, transfer_due).total_seconds()
         transferred = clock.after(submitted, max(60, min(clock.minutes(delays.transfer), room)))
         if rng.random() < odds.late_transfer:
             late = clock.after(transfer_due, clock.minutes(delays.transfer_late))
             if finish == LATE or clock.between(late, due) > _ROOM:
                 transferred = late
-    steps.append(Step(Action.TRANSFER, transferred, OFFICER, officer))
+    steps.append(Step(_TRANSFER, transferred, OFFICER, officer))
     # The agency's first moves take a bounded share of the time left, so that a same-day
     # procedure can still finish on time.
     room = clock.between(transferred, due).total_seconds()
     accepted = clock.after(transferred, max(60, min(clock.minutes(delays.accept), 0.15 * room)))
-    steps.append(Step(Action.ACCEPT, accepted, SPECIALIST))
+    steps.append(Step(_ACCEPT, accepted, SPECIALIST))
     roles = [ROLE_ACTOR.get(r, SPECIALIST) for r in procedure.agency_roles] or [SPECIALIST]
     room = clock.between(accepted, due).total_seconds()
     assigned = clock.after(accepted, max(30, min(clock.minutes(delays.assign), 0.05 * room)))
-    steps.append(Step(Action.ASSIGN, assigned, LEADER, {"assignee": roles[0]}))
+    steps.append(Step(_ASSIGN, assigned, LEADER, {"assignee": roles[0]}))
     cursor = assigned
 
     if regime.max_supplements >= 1 and rng.random() < odds.supplement:
@@ -585,10 +677,10 @@ def _timeline(
             due = extend_for_pause(due, asked, back, calendar)
             reason, item = rng.choice(model.SUPPLEMENTS)
             steps.append(
-                Step(Action.REQUEST_SUPPLEMENT, asked, SPECIALIST,
+                Step(_REQUEST_SUPPLEMENT, asked, SPECIALIST,
                      {"reason": reason, "items": ((item, 1),)})
             )  # fmt: skip
-            steps.append(Step(Action.RECEIVE_SUPPLEMENT, back, OFFICER, {**officer, "due_at": due}))
+            steps.append(Step(_RECEIVE_SUPPLEMENT, back, OFFICER, {**officer, "due_at": due}))
             cursor = back
 
     handovers = len(roles) - 1
@@ -599,11 +691,11 @@ def _timeline(
     span = clock.between(cursor, finished).total_seconds()
     for i in range(1, handovers + 1):
         at = clock.after(cursor, span * i / (handovers + 1))
-        steps.append(Step(Action.HANDOVER, at, roles[i - 1], {"to": roles[i]}))
+        steps.append(Step(_HANDOVER, at, roles[i - 1], {"to": roles[i]}))
     rejected = rng.random() < odds.reject
     steps.append(
-        Step(Action.COMPLETE, finished, roles[-1], {
-            "outcome": Outcome.REJECTED if rejected else Outcome.GRANTED,
+        Step(_COMPLETE, finished, roles[-1], {
+            "outcome": _REJECTED if rejected else _GRANTED,
             "note": rng.choice(model.REJECTION_NOTES) if rejected else "",
         })
     )  # fmt: skip
@@ -615,7 +707,7 @@ def _timeline(
         }[return_method]
         delivered = clock.after(finished, clock.minutes(bounds))
         steps.append(
-            Step(Action.DELIVER, delivered, OFFICER, {
+            Step(_DELIVER, delivered, OFFICER, {
                 "site": return_site or site.code,
                 "recipient_name": applicant.name,
                 "recipient_id_number": applicant.id_number,
@@ -630,10 +722,10 @@ def _timeline(
             steps = [s for s in steps if s.at < moment]
             if withdrawn:
                 reason = rng.choice(model.WITHDRAWAL_REASONS)
-                steps.append(Step(Action.WITHDRAW, moment, OFFICER, {**officer, "reason": reason}))
+                steps.append(Step(_WITHDRAW, moment, OFFICER, {**officer, "reason": reason}))
             else:
                 steps.append(
-                    Step(Action.STOP, moment, LEADER, {"reason": rng.choice(model.STOP_REASONS)})
+                    Step(_STOP, moment, LEADER, {"reason": rng.choice(model.STOP_REASONS)})
                 )
     return plan(steps)
 
@@ -673,7 +765,7 @@ def _finish_time(
             new_due = clock.after(due, days * clock.calendar.day_length.total_seconds())
             finished = clock.within(max(due, earliest), new_due) or new_due
             reason = rng.choice(model.EXTENSION_REASONS)
-            step = Step(Action.EXTEND, apology, LEADER, {"new_due_at": new_due, "reason": reason})
+            step = Step(_EXTEND, apology, LEADER, {"new_due_at": new_due, "reason": reason})
             return finished, step
     if finish in (EXTENDED, LATE):
         return clock.after(max(due, earliest), clock.minutes(delays.late_by)), None
@@ -720,12 +812,6 @@ def replay_status(steps: Iterable[Step]) -> list[str]:
     return statuses
 
 
-def _plain(step: Step) -> Step:
-    """The step with choice members turned into their plain string values (for any writer)."""
-    params = {k: str(v) if isinstance(v, str) else v for k, v in step.params.items()}
-    return Step(str(step.action), step.at, step.actor, params)
-
-
 def _finish_plan(
     ctx: _Context,
     calendar: WorkCalendar,
@@ -753,7 +839,6 @@ def _finish_plan(
         steps = [s for s in steps if s.at <= ctx.now]
     if not steps:
         return None
-    steps = [_plain(s) for s in steps]
     current_due, timeliness = original_due, ""
     for step in steps:
         if step.action == Action.RECEIVE_SUPPLEMENT:

@@ -7,20 +7,39 @@ user scoping applies.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from motcua.catalog.choices import CompetenceRule, OnlineLevel, StepActor
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier, Regime
 from motcua.organization.choices import AgencyKind, SiteKind, UnitLevel
-from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
+from motcua.organization.models import (
+    AdministrativeUnit,
+    Agency,
+    Site,
+    SiteCoverage,
+    StaffProfile,
+    UnitSuccession,
+)
 from motcua.organization.selectors.network import DEFAULT_PROVINCE, network_on
 from motcua.simulation import model
 from motcua.simulation.plan import ProcedureSpec, RegimeSpec, SiteSpec, WardSpec
-from motcua.worktime.rules import HANOI, parse_office_hours
+from motcua.simulation.rows import (
+    AgencyRef,
+    Book,
+    ProcessStepRef,
+    SiteRef,
+    StaffRef,
+    VersionRef,
+    payload_json,
+)
+from motcua.worktime.rules import DEFAULT_OFFICE_HOURS, HANOI, WorkCalendar, parse_office_hours
 
 
 @dataclass(frozen=True)
@@ -240,6 +259,170 @@ def _regime_on(day: date) -> RegimeSpec | None:
         online_check_hours=regime.online_check_hours,
         has_stop_notice=regime.has_stop_notice,
     )
+
+
+# -- what the bulk writer points to -------------------------------------------------------------
+
+
+def book_on(
+    *,
+    day: date,
+    calendar: WorkCalendar,
+    usernames: Iterable[str],
+    calendars: dict[tuple, WorkCalendar] | None = None,
+) -> Book | None:
+    """The ids and names that the rows of ``day``'s dossiers point to (``None`` without a
+    regime), read as the lifecycle services read them on that day.
+
+    ``usernames``: the generator's staff accounts that act (they must exist). ``calendars``
+    keeps the working calendar of each set of office hours from one day to the next.
+    About ten queries.
+    """
+    regime = Regime.objects.on(day).first()  # as lifecycle._regime_on
+    if regime is None:
+        return None
+    forms = {
+        f.kind: {"number": f.number, "title": f.title, "template": f.template_name}
+        for f in regime.forms.on(day)
+    }
+    sites, hours = {}, {}
+    for row in Site.objects.values("id", "code", "unit_id", "name", "office_hours"):
+        sites[row["code"]] = SiteRef(row["id"], row["code"], row["unit_id"], row["name"])
+        hours[row["code"]] = (
+            parse_office_hours(row["office_hours"]) if row["office_hours"] else DEFAULT_OFFICE_HOURS
+        )
+    agencies = {
+        code: AgencyRef(pk, code, name)
+        for pk, code, name in Agency.objects.values_list("id", "code", "name")
+    }
+    wards: dict[str, int] = {}
+    for code, pk in (
+        AdministrativeUnit.objects.on(day).filter(level=UnitLevel.WARD).values_list("code", "id")
+    ):
+        wards.setdefault(code, pk)  # in the model's order, as ``.first()`` picks
+    staff = {
+        username: StaffRef(user_id, username, full_name or username)
+        for user_id, username, full_name in StaffProfile.objects.filter(
+            user__username__in=list(usernames)
+        ).values_list("user_id", "user__username", "full_name")
+    }
+    calendars = {} if calendars is None else calendars
+
+    def calendar_of(site_code: str) -> WorkCalendar:
+        key = hours[site_code]
+        if key == calendar.office_hours:
+            return calendar
+        if (calendar, key) not in calendars:
+            calendars[(calendar, key)] = replace(calendar, office_hours=key)
+        return calendars[(calendar, key)]
+
+    return Book(
+        day=day,
+        regime_id=regime.pk,
+        forms=payload_json(forms),
+        online_check_hours=regime.online_check_hours,
+        sites=sites,
+        agencies=agencies,
+        wards=wards,
+        versions=_versions_on(day, regime.default_cutoff),
+        staff=staff,
+        inside=_territory_reader(day),
+        calendar=calendar_of,
+        assignment=_("Assignment"),
+    )
+
+
+def _versions_on(day: date, default_cutoff: time) -> dict[str, VersionRef]:
+    """Each procedure's version in force on ``day``, as ``catalog.selectors.version_on`` picks
+    it (the latest start first, in the database's order of empty starts)."""
+    result: dict[str, VersionRef] = {}
+    versions = (
+        ProcedureVersion.objects.on(day)
+        .select_related("procedure")
+        .prefetch_related("steps", "components")
+        .order_by("procedure_id", "-valid_from")
+    )
+    for version in versions:
+        code = version.procedure.code
+        if code in result:
+            continue
+        steps = sorted(version.steps.all(), key=lambda s: s.order)
+        result[code] = VersionRef(
+            id=version.pk,
+            procedure_id=version.procedure_id,
+            request=version.procedure.name,
+            time_limit=version.time_limit,
+            time_limit_unit=version.time_limit_unit,
+            fee=version.fee,
+            cutoff=version.cutoff or default_cutoff,
+            steps=tuple(
+                ProcessStepRef(
+                    s.order,
+                    s.name,
+                    s.actor,
+                    timedelta(minutes=int(Decimal(s.allowance_hours) * 60)),
+                )
+                for s in steps
+            ),
+            components=tuple(
+                (
+                    c.order,
+                    c.name,
+                    c.quantity if c.copy_kind == "original" else 0,
+                    c.quantity if c.copy_kind == "certified_copy" else 0,
+                    c.quantity if c.copy_kind == "copy" else 0,
+                )
+                for c in sorted(version.components.all(), key=lambda c: c.order)
+            ),
+        )
+    return result
+
+
+def _territory_reader(day: date) -> Callable[[int, int], bool]:
+    """Whether a site lies in an agency's territory on ``day``: ``lifecycle._read_inside``
+    over rows read once (units, coverages, successions) instead of queries per pair."""
+    territory = dict(Agency.objects.values_list("id", "territory_id"))
+    located = dict(Site.objects.values_list("id", "located_in_id"))
+    parent, level = {}, {}
+    for pk, parent_id, unit_level in AdministrativeUnit.objects.values_list(
+        "id", "parent_id", "level"
+    ):
+        parent[pk], level[pk] = parent_id, unit_level
+    covered: dict[int, set[int]] = defaultdict(set)
+    for site_id, unit_id, unit_parent in SiteCoverage.objects.on(day).values_list(
+        "site_id", "unit_id", "unit__parent_id"
+    ):
+        covered[site_id].update((unit_id, unit_parent))
+    formed: dict[int, set[int]] = defaultdict(set)
+    for successor, predecessor_parent in UnitSuccession.objects.values_list(
+        "successor_id", "predecessor__parent_id"
+    ):
+        formed[successor].add(predecessor_parent)
+    answers: dict[tuple[int, int], bool] = {}
+
+    def inside(agency_id: int, site_id: int) -> bool:
+        key = (agency_id, site_id)
+        if key not in answers:
+            answers[key] = _inside(territory[agency_id], located[site_id], site_id)
+        return answers[key]
+
+    def _inside(unit_of_agency: int | None, site_unit: int | None, site_id: int) -> bool:
+        if unit_of_agency is None:
+            return True
+        unit, seen = site_unit, 0
+        while unit is not None and seen < 5:
+            if unit == unit_of_agency:
+                return True
+            unit, seen = parent.get(unit), seen + 1
+        if unit_of_agency in covered.get(site_id, ()):
+            return True
+        if site_unit is not None and parent.get(unit_of_agency) == site_unit:
+            return True
+        if site_unit is not None and level.get(site_unit) == UnitLevel.DISTRICT:
+            return site_unit in formed.get(unit_of_agency, ())
+        return False
+
+    return inside
 
 
 @dataclass(frozen=True)

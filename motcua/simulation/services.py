@@ -6,7 +6,9 @@ handover rows and audit chain as a real one. A day is one transaction (a chunk):
 dossiers and the :class:`~motcua.simulation.models.SimulatedDay` row that marks it done
 commit together, so an interrupted run leaves no half-written day and continues where it
 stopped. Slow (a few hundred dossiers a second at best) but exact: for small runs, the demo
-and tests. A bulk path for scale consumes the same plans (next increment of issue 6).
+and tests. The applicant's rating, complaint or suggestion (``plan.feedback``) goes through
+:mod:`motcua.feedback.services` in the same way. :mod:`motcua.simulation.bulk` writes the
+same rows from the same plans without the services, for scale.
 """
 
 from __future__ import annotations
@@ -28,12 +30,25 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.notifications import notifications_silenced
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
 from motcua.dossiers.services import lifecycle as svc
+from motcua.feedback.services import complaint_submit, rating_submit
 from motcua.organization.choices import Role
 from motcua.organization.models import Agency, Site
 from motcua.organization.services.staff import assignment_create, staff_create
 from motcua.simulation import model, people
 from motcua.simulation.models import SimulatedDay
-from motcua.simulation.plan import CITIZEN, LEADER, OFFICER, SPECIALIST, DossierPlan, Step, plan_day
+from motcua.simulation.plan import (
+    CITIZEN,
+    COMPLAIN,
+    LEADER,
+    OFFICER,
+    RATE,
+    SPECIALIST,
+    SUGGEST,
+    DossierPlan,
+    Step,
+    plan_day,
+)
+from motcua.simulation.rows import agency_username, officer_username
 from motcua.simulation.selectors import reference_on
 from motcua.worktime.rules import HANOI
 from motcua.worktime.selectors import work_calendar
@@ -44,7 +59,6 @@ User = get_user_model()
 FIRST_DAY = date(2025, 1, 1)
 MAX_DAYS = 731  # two years
 STAFF_FROM = date(2025, 1, 1)
-STAFF_PREFIX = "sim."
 
 DEMO_SEED = 2026
 DEMO_SCALE = Decimal("0.002")
@@ -65,13 +79,8 @@ class SimulationStaff:
 
     users: dict[str, object] = field(default_factory=dict)
 
-    @staticmethod
-    def officer_name(site_code: str) -> str:
-        return f"{STAFF_PREFIX}{site_code.lower()}"
-
-    @staticmethod
-    def agency_name(agency_code: str, actor: str) -> str:
-        return f"{STAFF_PREFIX}{agency_code.lower()}.{'ld' if actor == LEADER else 'cv'}"
+    officer_name = staticmethod(officer_username)
+    agency_name = staticmethod(agency_username)
 
     def user(self, actor: str, *, site: str | None, agency: str):
         if actor == OFFICER:
@@ -119,6 +128,17 @@ def simulation_staff_ensure(*, sites: Iterable[str], agencies: Iterable[str]) ->
                                       valid_from=STAFF_FROM)  # fmt: skip
                 users[username] = user
     return SimulationStaff(users=users)
+
+
+def staff_needed(plans: Iterable[DossierPlan]) -> tuple[set[str], set[str]]:
+    """The sites and agencies (codes) whose generator accounts act in ``plans``."""
+    plans = list(plans)
+    sites = (
+        {p.site for p in plans}
+        | {p.return_site for p in plans if p.return_site}
+        | {s.params["site"] for p in plans for s in p.steps if "site" in s.params}
+    )
+    return sites, {p.agency for p in plans}
 
 
 def _random(text: str) -> random.Random:
@@ -197,6 +217,8 @@ def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
         )
     for step in rest:
         dossier = REPLAY[step.action](dossier.code, step, _actor(staff, plan, step), staff, plan)
+    for step in plan.feedback:
+        FEEDBACK_REPLAY[step.action](dossier.code, step, plan)
     if (dossier.status, dossier.due_at, dossier.timeliness) != (
         plan.status,
         plan.due_at,
@@ -261,6 +283,37 @@ REPLAY: dict[str, Callable[..., Dossier]] = {
     Action.STOP: lambda code, s, a, staff, plan: svc.dossier_stop(
         actor=a, code=code, reason=s.params["reason"], at=s.at
     ),
+}
+
+
+def _complaint(code: str, step: Step, plan: DossierPlan):
+    about = step.action == COMPLAIN
+    return complaint_submit(
+        kind=step.params["kind"],
+        subject=step.params["subject"],
+        content=step.params["content"],
+        sender_name=plan.applicant.name,
+        sender_phone=plan.applicant.phone,
+        sender_email=plan.applicant.email,
+        dossier_code=code if about else "",
+        verifier=plan.applicant.phone[-4:] if about else "",
+        site_code=step.params.get("site", ""),
+        at=step.at,
+    )
+
+
+#: How the applicant's feedback is replayed: (dossier code, step, plan) → the row written.
+FEEDBACK_REPLAY: dict[str, Callable[..., object]] = {
+    RATE: lambda code, s, plan: rating_submit(
+        dossier_code=code,
+        verifier=plan.applicant.phone[-4:],
+        level=s.params["level"],
+        criteria=list(s.params["criteria"]) if s.params["criteria"] is not None else None,
+        comment=s.params["comment"],
+        at=s.at,
+    ),
+    COMPLAIN: _complaint,
+    SUGGEST: _complaint,
 }
 
 
@@ -340,12 +393,8 @@ def simulation_run(
                 procedures=reference.procedures, wards=reference.wards, calendar=calendar,
                 regime=reference.regime, now=until,
             )  # fmt: skip
-            staff = simulation_staff_ensure(
-                sites={p.site for p in plans}
-                | {p.return_site for p in plans if p.return_site}
-                | {s.params["site"] for p in plans for s in p.steps if "site" in s.params},
-                agencies={p.agency for p in plans},
-            )
+            sites, agencies = staff_needed(plans)
+            staff = simulation_staff_ensure(sites=sites, agencies=agencies)
             simulate_day(day=day, plan=plans, staff=staff, seed=seed, scale=scale, until=until)
             report = DayResult(
                 day=day,

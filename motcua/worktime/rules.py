@@ -22,9 +22,11 @@ rule on periods (a period ending on a day off ends on the next working day).
 from __future__ import annotations
 
 import calendar as _gregorian
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from motcua.worktime.choices import TimeLimitUnit
@@ -129,6 +131,95 @@ class WorkCalendar:
         """The end of office hours of ``day``, or of the next working day if it is off."""
         return self.at(self.next_working_day(day, inclusive=True), self.closing)
 
+    @cached_property
+    def index(self) -> WorkingTimeIndex | None:
+        """The cumulative working time of the calendar's years (``None`` without ``years``).
+
+        Built on first use and kept with the calendar, which never changes.
+        """
+        return WorkingTimeIndex(self) if self.years is not None else None
+
+
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(wall_time: time) -> int:
+    return (
+        (wall_time.hour * 60 + wall_time.minute) * 60 + wall_time.second
+    ) * 1_000_000 + wall_time.microsecond
+
+
+class WorkingTimeIndex:
+    """Working time as a number line: for each day of a calendar's years, the working time
+    before it, so that adding and measuring working time is a bisection instead of a walk.
+
+    Measured in microseconds of wall-clock time in the calendar's zone, as the walking
+    arithmetic measures it (two instants of one zone subtract by their wall clocks). The
+    results are those of walking day by day, including :class:`CalendarNotCovered` for a
+    date outside the years (``tests/test_rules_index.py`` compares the two).
+    """
+
+    __slots__ = ("before", "calendar", "days", "midnights", "origin", "periods", "working")
+
+    def __init__(self, calendar: WorkCalendar):
+        first, last = calendar.years
+        self.calendar = calendar
+        origin = date(first, 1, 1)
+        self.origin = origin.toordinal()
+        self.days = (date(last, 12, 31) - origin).days + 1
+        self.periods = tuple((_micros(a), _micros(b)) for a, b in calendar.office_hours)
+        length = sum(b - a for a, b in self.periods)
+        #: ``before[i]``: working time from the origin to the start of day ``i``.
+        before, working, total, day = [0], bytearray(self.days), 0, origin
+        midnight = datetime.combine(origin, time(0), tzinfo=calendar.tz)
+        midnights = []
+        for i in range(self.days):
+            if calendar.is_working_day(day):
+                working[i] = 1
+                total += length
+            before.append(total)
+            midnights.append(midnight + timedelta(days=i))
+            day += ONE_DAY
+        self.before, self.working, self.midnights = before, working, midnights
+
+    def position(self, local: datetime) -> int:
+        """Working microseconds from the origin to ``local`` (an instant in the zone)."""
+        i = local.toordinal() - self.origin
+        if not 0 <= i < self.days:
+            # The walk asks the calendar about that date, which refuses it.
+            self.calendar.is_working_day(local.date())
+            raise CalendarNotCovered(f"{local.date().isoformat()} is outside the index")
+        elapsed = self.before[i]
+        if self.working[i]:
+            wall = (
+                (local.hour * 60 + local.minute) * 60 + local.second
+            ) * 1_000_000 + local.microsecond
+            for start, end in self.periods:
+                if wall <= start:
+                    break
+                elapsed += (end if wall > end else wall) - start
+        return elapsed
+
+    def add(self, local: datetime, duration: timedelta) -> datetime:
+        """As :func:`add_working_time` for a positive ``duration`` from ``local``."""
+        target = self.position(local) + duration // _MICROSECOND
+        k = bisect_left(self.before, target)
+        if k > self.days:
+            last = self.calendar.years[1]
+            raise CalendarNotCovered(
+                f"{last + 1}-01-01 is outside the calendar's years {self.calendar.years[0]}–{last}"
+            )
+        remaining = target - self.before[k - 1]
+        for start, end in self.periods:
+            if remaining <= end - start:
+                break
+            remaining -= end - start
+        return self.midnights[k - 1] + timedelta(microseconds=start + remaining)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        """As :func:`working_time_between` for ``start <= end``, both in the zone."""
+        return timedelta(microseconds=self.position(end) - self.position(start))
+
 
 def parse_office_hours(value: Iterable[Sequence[time | str]]) -> tuple[tuple[time, time], ...]:
     """Turn ``[["08:00", "12:00"], ["13:00", "17:00"]]`` (or ``time`` pairs) into periods.
@@ -192,6 +283,15 @@ def add_working_time(
     cursor = calendar.local(start)
     if not remaining:
         return cursor
+    index = calendar.index
+    if index is not None:
+        return index.add(cursor, remaining)
+    return _walk_working_time(cursor, remaining, calendar)
+
+
+def _walk_working_time(cursor: datetime, remaining: timedelta, calendar: WorkCalendar) -> datetime:
+    """Add ``remaining`` to ``cursor`` walking period by period: the definition, which
+    :class:`WorkingTimeIndex` computes faster (a calendar without ``years`` still walks)."""
     day = cursor.date()
     while True:
         for period_start, period_end in calendar.periods(day):
@@ -210,6 +310,14 @@ def working_time_between(start: datetime, end: datetime, calendar: WorkCalendar)
     start, end = calendar.local(start), calendar.local(end)
     if end < start:
         raise WorktimeError(f"{end.isoformat()} is before {start.isoformat()}")
+    index = calendar.index
+    if index is not None:
+        return index.between(start, end)
+    return _walk_between(start, end, calendar)
+
+
+def _walk_between(start: datetime, end: datetime, calendar: WorkCalendar) -> timedelta:
+    """Sum the overlaps of ``start``–``end`` with each working period: the definition."""
     total = timedelta()
     day = start.date()
     while day <= end.date():

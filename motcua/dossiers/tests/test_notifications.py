@@ -453,9 +453,12 @@ def test_with_the_database_queue_the_task_row_commits_with_the_dossier(
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
         # Written in the service's own transaction: nothing waits for the commit.
-        assert DBTaskResult.objects.filter(
-            task_path="motcua.dossiers.tasks.create_notifications"
-        ).count() == 1
+        assert (
+            DBTaskResult.objects.filter(
+                task_path="motcua.dossiers.tasks.create_notifications"
+            ).count()
+            == 1
+        )
 
     assert callbacks == []
 

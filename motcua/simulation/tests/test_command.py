@@ -4,10 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
 from motcua.dossiers.models import Dossier
 from motcua.simulation import services
 from motcua.simulation.models import SimulatedDay
+from motcua.transparency.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,26 @@ def test_the_command_simulates_with_progress_and_a_summary(hanoi_data, clock):
     assert f"2 day(s) simulated, 0 already done; {count} dossiers" in out
     assert "status:" in out and "channel:" in out and "receiving site:" in out
     assert "outside the competent agency's territory" in out
+    assert "Transparency figures folded" in out
+    city = Figure.objects.filter(kind="city").aggregate(received=Sum("received"))["received"]
+    assert (
+        city
+        == Dossier.objects.exclude(deemed_received_at=None)
+        .exclude(status__in=["submitted", "guided", "refused"])
+        .count()
+    )
+
+
+def test_the_bulk_path_writes_the_same_history_with_progress(hanoi_data, clock):
+    out, err = simulate(*DAYS, "--path", "bulk")
+    assert "on the bulk path" in err and "2/2 days" in err and "left" in err
+    count = Dossier.objects.count()
+    assert count > 0
+    assert f"2 day(s) simulated, 0 already done; {count} dossiers" in out
+    assert "Transparency figures rebuilt from the dossier tables" in out
+    assert Figure.objects.filter(kind="city").exists()
+    out, _ = simulate(*DAYS)
+    assert "0 day(s) simulated, 2 already done" in out
 
 
 def test_running_it_again_continues_where_it_stopped(hanoi_data, clock):
@@ -68,7 +90,7 @@ def test_ctrl_c_keeps_the_finished_days_and_rolls_back_the_current_one(
         (("--from", "2026-03-01", "--to", "yesterday"), "not a date"),
         (("--from", "2026-03-01", "--to", "2026-03-02", "--scale", "0"), "--scale runs"),
         (("--from", "2026-03-01", "--to", "2026-03-02", "--scale", "x"), "not a number"),
-        (("--from", "2026-03-01", "--to", "2026-03-02", "--path", "bulk"), "not built yet"),
+        (("--from", "2026-03-01", "--to", "2026-03-02", "--workers", "-1"), "--workers runs"),
     ],
 )
 def test_bad_arguments_are_refused(clock, args, message):

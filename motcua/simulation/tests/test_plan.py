@@ -334,3 +334,231 @@ def test_steps_after_now_are_cut_so_recent_dossiers_are_in_progress(week):
     full = {p.index: p for p in week[WEEK[0]]}
     for p in earlier:
         assert p.steps == tuple(s for s in full[p.index].steps if s.at <= now)
+
+
+# -- every figure documented in model.py --------------------------------------------------------
+
+
+def _hanoi_hour(moment) -> int:
+    return moment.astimezone(HANOI).hour
+
+
+def test_counter_arrivals_follow_the_hour_profile(plans):
+    hours = Counter(_hanoi_hour(p.submitted_at) for p in counter(plans))
+    weight = sum(model.COUNTER_HOURS.values())
+    for hour, factor in model.COUNTER_HOURS.items():
+        assert hours[hour] / hours.total() == pytest.approx(factor / weight, abs=0.015), hour
+
+
+def test_online_filings_follow_the_hour_profile(plans):
+    hours = Counter(_hanoi_hour(p.submitted_at) for p in plans if p.channel == "online")
+    weight = sum(model.ONLINE_HOURS)
+    for hour, factor in enumerate(model.ONLINE_HOURS):
+        assert hours[hour] / hours.total() == pytest.approx(factor / weight, abs=0.012), hour
+
+
+def test_each_weekday_takes_its_factor_of_the_volume():
+    days = [date(2026, 10, 5) + timedelta(weeks=w, days=d) for w in range(4) for d in range(5)]
+    by_weekday = Counter()
+    for day in days:
+        by_weekday[day.weekday()] += len(plan(day, scale=0.03))
+    for weekday in range(5):
+        assert by_weekday[weekday] / by_weekday[2] == pytest.approx(
+            model.WEEKDAY_FACTOR[weekday] / model.WEEKDAY_FACTOR[2], abs=0.06
+        ), weekday
+
+
+def test_december_takes_more_than_an_ordinary_month():
+    december = [date(2026, 12, 7) + timedelta(days=n) for n in range(5)]
+    ordinary = [date(2026, 11, 9) + timedelta(days=n) for n in range(5)]
+    ratio = sum(len(plan(d, scale=0.05)) for d in december) / sum(
+        len(plan(d, scale=0.05)) for d in ordinary
+    )
+    assert ratio == pytest.approx(model.DECEMBER_FACTOR, abs=0.06)
+
+
+def test_counter_intake_is_split_between_kinds_of_site_by_their_shares(plans):
+    kind = {s.code: s.kind for s in synthetic.sites()}
+    kinds = Counter(kind[p.site] for p in counter(plans))
+    for site_kind, part in model.KIND_SHARE.items():
+        assert kinds[site_kind] / kinds.total() == pytest.approx(part, abs=0.02), site_kind
+
+
+def test_the_online_share_rises_through_the_two_years():
+    shares = [
+        share(plan(day, scale=0.05), lambda p: p.channel == "online")
+        for day in (date(2025, 3, 5), date(2025, 11, 12), date(2026, 6, 10), date(2026, 12, 9))
+    ]
+    assert shares == sorted(shares)
+    assert shares[-1] - shares[0] == pytest.approx(
+        model.online_share(date(2026, 12, 9)) - model.online_share(date(2025, 3, 5)), abs=0.05
+    )
+
+
+def test_popular_procedures_weigh_more_within_their_sector(plans):
+    inner = {s.code for s in synthetic.sites() if s.area == "inner"}
+    copies = [
+        p for p in counter(plans) if p.site in inner and p.procedure in ("2.000815", "2.001019")
+    ]
+    weight = model.PROCEDURE_WEIGHT["2.000815"]
+    assert share(copies, lambda p: p.procedure == "2.000815") == pytest.approx(
+        weight / (weight + 1), abs=0.04
+    )
+
+
+def test_some_applicants_live_in_another_ward_than_the_object(plans):
+    assert share(counter(plans), lambda p: p.applicant_ward != p.object_ward) == pytest.approx(
+        model.APPLICANT_ELSEWHERE, abs=0.02
+    )
+
+
+@pytest.mark.parametrize("channel", ["in_person", "post", "online"])
+def test_results_return_by_the_mix_of_the_channel(plans, channel):
+    of_channel = [p for p in plans if p.channel == channel]
+    mix = model.RETURN_MIX[channel]
+    tolerance = 0.03 if len(of_channel) > 1000 else 0.08
+    elsewhere = share(of_channel, lambda p: p.return_method == "site" and p.return_site != p.site)
+    assert elsewhere == pytest.approx(mix.get("other_site", 0), abs=tolerance)
+    methods = Counter(p.return_method for p in of_channel)
+    for method in ("post", "online"):
+        assert methods[method] / len(of_channel) == pytest.approx(mix.get(method, 0), abs=tolerance)
+
+
+@pytest.mark.parametrize("channel", ["in_person", "post", "online"])
+def test_fees_are_paid_by_the_mix_of_the_channel(plans, channel):
+    methods = Counter(p.payment_method for p in plans if p.channel == channel and p.fee_paid)
+    assert methods
+    for method, part in model.PAYMENT_MIX[channel].items():
+        assert methods[method] / methods.total() == pytest.approx(part, abs=0.06)
+
+
+def test_a_few_completed_dossiers_are_rejected_with_a_reason(plans):
+    completed = [step(p, Action.COMPLETE) for p in plans if step(p, Action.COMPLETE)]
+    rejected = [s for s in completed if s.params["outcome"] == "rejected"]
+    assert len(rejected) / len(completed) == pytest.approx(model.OUTCOMES.reject, abs=0.008)
+    assert all(s.params["note"] in model.REJECTION_NOTES for s in rejected)
+
+
+def test_late_transfers_and_checks_stay_within_their_rates(plans):
+    from motcua.simulation.plan import paper_transfer_due
+    from motcua.worktime.rules import add_working_time
+
+    calendar, by_code = synthetic.calendar(), {p.code: p for p in synthetic.PROCEDURES}
+    transfers, late_transfers, checks, late_checks = 0, 0, 0, 0
+    for p in plans:
+        first = p.steps[1] if len(p.steps) > 1 else None
+        if p.channel == "online" and first is not None:
+            checks += 1
+            due = add_working_time(p.deemed_received_at, timedelta(hours=8), calendar)
+            late_checks += first.at > due
+        moved = step(p, Action.TRANSFER)
+        if p.channel != "online" and moved is not None:
+            cutoff = by_code[p.procedure].cutoff or synthetic.REGIME_2025.cutoff
+            transfers += 1
+            late_transfers += moved.at > paper_transfer_due(p.submitted_at, calendar, cutoff)
+    assert 0 < late_transfers / transfers <= model.OUTCOMES.late_transfer + 0.01
+    assert 0 < late_checks / checks <= model.OUTCOMES.late_check + 0.01
+
+
+def test_delays_stay_within_their_documented_bounds(plans):
+    from motcua.worktime.rules import working_time_between
+
+    calendar, delays = synthetic.calendar(), model.DELAYS
+    minutes = {"site": delays.deliver_site, "online": delays.deliver_online,
+               "post": delays.deliver_post}  # fmt: skip
+    for p in plans:
+        asked, back = step(p, Action.REQUEST_SUPPLEMENT), step(p, Action.RECEIVE_SUPPLEMENT)
+        if asked and back:
+            waited = working_time_between(asked.at, back.at, calendar) / timedelta(minutes=1)
+            low, high = delays.supplement_back
+            assert low - 1 <= waited <= high + 1
+        done, delivered = step(p, Action.COMPLETE), step(p, Action.DELIVER)
+        if done and delivered:
+            waited = working_time_between(done.at, delivered.at, calendar) / timedelta(minutes=1)
+            low, high = minutes[p.return_method]
+            assert low - 1 <= waited <= high + 1
+
+
+def test_no_stop_is_planned_under_a_regime_without_a_notice_of_stopping():
+    plans = plan(WEEK[0], scale=0.2, regime=synthetic.REGIME_2018)
+    assert plans and not any(step(p, Action.STOP) for p in plans)
+
+
+# -- ratings, complaints and suggestions --------------------------------------------------------
+
+
+def feedback(p, action):
+    return next((s for s in p.feedback if s.action == action), None)
+
+
+def test_a_share_of_delivered_dossiers_is_rated_by_timeliness(plans):
+    delivered = [p for p in plans if p.status == Status.DELIVERED]
+    rated = [p for p in delivered if feedback(p, "rate")]
+    assert len(rated) / len(delivered) == pytest.approx(model.FEEDBACK.rate, abs=0.02)
+    assert all(p.status == Status.DELIVERED for p in plans if feedback(p, "rate"))
+    for timeliness in ("early", "late"):
+        levels = Counter(feedback(p, "rate").params["level"] for p in rated
+                         if p.timeliness == timeliness)  # fmt: skip
+        tolerance = 0.03 if timeliness == "early" else 0.15
+        for level, part in model.RATING_LEVELS[timeliness].items():
+            assert levels[level] / levels.total() == pytest.approx(part, abs=tolerance), level
+
+
+def test_some_raters_answer_the_survey_with_scores_that_follow_their_level(plans):
+    ratings = [feedback(p, "rate").params for p in plans if feedback(p, "rate")]
+    surveys = [r for r in ratings if r["criteria"] is not None]
+    assert len(surveys) / len(ratings) == pytest.approx(model.FEEDBACK.survey, abs=0.03)
+    for level, score in model.SURVEY_SCORES.items():
+        answers = [a for r in surveys if r["level"] == level for a in r["criteria"]]
+        assert len(answers) % 9 == 0 and set(answers) <= {0, 1, 2}
+        assert sum(a == score for a in answers) / len(answers) >= 1 - model.SURVEY_SPREAD - 0.03
+    commented = sum(bool(r["comment"]) for r in ratings) / len(ratings)
+    assert commented == pytest.approx(model.FEEDBACK.comment, abs=0.02)
+
+
+def test_late_dossiers_draw_more_complaints_than_the_others(plans):
+    late = [p for p in plans if p.timeliness == "late"]
+    others = [p for p in plans if p.timeliness != "late"]
+    assert share(late, lambda p: feedback(p, "complain")) == pytest.approx(
+        model.FEEDBACK.complain_late, abs=0.035
+    )
+    assert share(others, lambda p: feedback(p, "complain")) == pytest.approx(
+        model.FEEDBACK.complain, abs=0.0015
+    )
+    assert share(plans, lambda p: feedback(p, "suggest")) == pytest.approx(
+        model.FEEDBACK.suggest, abs=0.0015
+    )
+    for p in plans:
+        suggestion = feedback(p, "suggest")
+        if suggestion is not None:
+            assert suggestion.params["site"] == p.site
+            assert suggestion.params["kind"] == "suggestion"
+
+
+def test_feedback_comes_after_what_it_is_about_and_in_order(plans):
+    days = timedelta(days=1)
+    for p in plans:
+        times = [s.at for s in p.feedback]
+        assert times == sorted(times)
+        rating, complaint = feedback(p, "rate"), feedback(p, "complain")
+        if rating is not None:
+            delivered = step(p, Action.DELIVER).at
+            assert delivered < rating.at <= delivered + model.FEEDBACK.rate_within_days * days
+        if complaint is not None:
+            anchor = p.due_at if p.timeliness == "late" else p.submitted_at
+            within = (model.FEEDBACK.complain_within_days if p.timeliness == "late"
+                      else model.FEEDBACK.other_within_days)  # fmt: skip
+            assert anchor < complaint.at <= anchor + (within + 1) * days
+
+
+def test_feedback_after_now_is_cut_and_leaves_the_rest_of_the_plan_alone(week, monkeypatch):
+    now = datetime(2026, 10, 16, 11, 0, tzinfo=HANOI)
+    cut = plan(WEEK[0], now=now)
+    assert all(s.at <= now for p in cut for s in p.feedback)
+    full = {p.index: p for p in week[WEEK[0]]}
+    assert any(len(p.feedback) < len(full[p.index].feedback) for p in cut)
+    from motcua.simulation import plan as planning
+
+    monkeypatch.setattr(planning, "feedback_steps", lambda *args, **kwargs: ())
+    without = plan(WEEK[0])
+    assert [replace(p, feedback=()) for p in week[WEEK[0]]] == without

@@ -1,9 +1,11 @@
 """``motcua simulate``: write the history the one-stop mechanism would have produced.
 
     motcua simulate --from 2026-10-01 --to 2026-11-26 [--scale 0.01] [--seed 2026]
+    motcua simulate --from 2025-11-27 --to 2026-11-26 --scale 1 --path bulk --workers 2
 
 One transaction per day; a day already simulated with the same seed and scale is skipped, so
-running the same command again after an interruption continues where it stopped.
+running the same command again after an interruption continues where it stopped. Both paths
+write the same rows; ``--path bulk`` writes them directly (COPY on PostgreSQL), for scale.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from motcua.core import clock
+from motcua.simulation.bulk import simulation_bulk_run
 from motcua.simulation.selectors import simulation_missing, simulation_summary
 from motcua.simulation.services import (
     FIRST_DAY,
@@ -48,7 +52,8 @@ class Command(BaseCommand):
     help = (
         "Generate dossiers and all their events as the one-stop mechanism would have, from "
         "--from to --to (at most two years, from 2025-01-01, not after today), through the "
-        "lifecycle services. Scale 1.0 is about 20,000 dossiers per working day."
+        "lifecycle services or, with --path bulk, directly as the rows they would write. "
+        "Scale 1.0 is about 20,000 dossiers per working day."
     )
 
     def add_arguments(self, parser):
@@ -60,15 +65,23 @@ class Command(BaseCommand):
             "--path",
             choices=["services", "bulk"],
             default="services",
-            help="services: through the lifecycle services (exact). bulk: not built yet.",
+            help="services: through the lifecycle services, a few hundred dossiers a second. "
+            "bulk: the same rows written directly (COPY on PostgreSQL), for a year at scale 1.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Bulk path on PostgreSQL: processes that plan and write days side by side "
+            "(default 2; 0 writes in this process). Ignored on SQLite.",
         )
 
-    def handle(self, *args, start, end, scale, seed, path, verbosity, **options):
+    def handle(self, *args, start, end, scale, seed, path, workers, verbosity, **options):
         start, end, scale = _day(start), _day(end), _scale(scale)
-        if path == "bulk":
-            raise CommandError(
-                "The bulk path (COPY on PostgreSQL) is not built yet; use --path services."
-            )
+        if workers is None:
+            workers = 2 if connection.vendor == "postgresql" else 0
+        if not 0 <= workers <= 16:
+            raise CommandError("--workers runs from 0 to 16.")
         if start < FIRST_DAY:
             raise CommandError(f"The simulation starts on {FIRST_DAY.isoformat()} at the earliest.")
         if end < start:
@@ -85,23 +98,49 @@ class Command(BaseCommand):
             )
         progress = Progress(self.stderr, expected_weights(start, end, scale), verbosity)
         if verbosity:
+            how = "through the services" if path == "services" else "on the bulk path"
+            if path == "bulk" and workers and connection.vendor == "postgresql":
+                how += f", {workers} worker processes"
             self.stderr.write(
                 f"Simulating {start.isoformat()} → {end.isoformat()}, scale {scale}, "
-                f"seed {seed}, through the services."
+                f"seed {seed}, {how}."
             )
         try:
-            result = simulation_run(
-                start=start, end=end, scale=scale, seed=seed, on_day=progress.day_done
-            )
+            if path == "bulk":
+                result = simulation_bulk_run(
+                    start=start, end=end, scale=scale, seed=seed, workers=workers,
+                    on_day=progress.day_done,
+                )  # fmt: skip
+            else:
+                result = simulation_run(
+                    start=start, end=end, scale=scale, seed=seed, on_day=progress.day_done
+                )
         except KeyboardInterrupt:
             progress.finish()
             raise CommandError(
                 f"Interrupted: {progress.days} day(s) committed ({progress.dossiers} dossiers); "
-                "the day in progress was rolled back. Run the same command to continue.",
+                "the days in progress were rolled back. Run the same command to continue.",
                 returncode=130,
             ) from None
         progress.finish()
         self._summary(result, progress.elapsed, start, end)
+        self._figures(path)
+
+    def _figures(self, path: str) -> None:
+        """Bring the transparency portal's figures up to date with what was just written."""
+        from motcua.transparency.services import figures_fold_all, figures_rebuild_all
+
+        began = time.monotonic()
+        if path == "bulk":
+            # Millions of new events: recomputing every day with GROUP BY beats folding them.
+            figures_rebuild_all()
+            what = "rebuilt from the dossier tables"
+        else:
+            figures_fold_all()
+            what = "folded"
+        self.stdout.write(
+            f"Transparency figures {what} in {timedelta(seconds=round(time.monotonic() - began))}."
+        )
 
     def _summary(self, result, elapsed: float, start: date, end: date) -> None:
         rate = result.dossiers / elapsed if elapsed else 0.0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from motcua.dossiers.choices import Status
-from motcua.dossiers.tests.helpers import APPLICANT, advance, justice_procedure, receive
+from motcua.dossiers.tests.helpers import advance, justice_procedure, receive
 from motcua.feedback import services as svc
+from motcua.public.tests.helpers import personal_data as applicant_data
 
 #: The last four digits of the demo applicant's phone (0987654321) and ID (001190012345).
 PHONE_DIGITS = "4321"
@@ -46,12 +47,7 @@ def submit(**changes):
 def personal_data() -> list[str]:
     """What no public answer may show: the applicant's and the sender's personal data."""
     return [
-        APPLICANT.name,
-        APPLICANT.id_number,
-        APPLICANT.phone,
-        APPLICANT.email,
-        APPLICANT.address,
-        "Thụy Khuê",
+        *applicant_data(),
         SENDER["sender_name"],
         SENDER["sender_phone"],
         SENDER["sender_phone"].replace(" ", ""),

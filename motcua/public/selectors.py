@@ -373,6 +373,7 @@ def public_dossier(*, pk: int) -> PublicDossier:
     return_text = _return_text(dossier.return_method, returning)
     reason, to_add = _open_request(dossier, events)
     national = NATIONAL_STATUS[dossier.status]
+    electronic = _has_electronic_result(dossier)
     return PublicDossier(
         code=dossier.code,
         procedure_code=dossier.procedure.code,
@@ -398,8 +399,8 @@ def public_dossier(*, pk: int) -> PublicDossier:
         reason=reason,
         to_add=to_add,
         timeline=tuple(e for e in map(_public_event, events) if e is not None),
-        electronic_result=_has_electronic_result(dossier),
-        result_sha256=dossier.result_sha256 if _has_electronic_result(dossier) else "",
+        electronic_result=electronic,
+        result_sha256=dossier.result_sha256 if electronic else "",
     )
 
 

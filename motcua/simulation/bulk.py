@@ -35,7 +35,7 @@ from motcua.dossiers.models import DailySequence, Dossier, DossierComponent, Dos
 from motcua.feedback.models import Complaint, ComplaintEvent, ComplaintSequence, Rating
 from motcua.feedback.services import MAX_DAILY_COMPLAINTS, complaint_code
 from motcua.simulation.models import SimulatedDay
-from motcua.simulation.plan import DossierPlan, plan_day
+from motcua.simulation.plan import DossierPlan
 from motcua.simulation.rows import (
     COMPLAINT_COLUMNS,
     COMPLAINT_EVENT_COLUMNS,
@@ -52,10 +52,11 @@ from motcua.simulation.rows import (
     handovers_needed,
     officer_username,
 )
-from motcua.simulation.selectors import book_on, reference_on
+from motcua.simulation.selectors import book_on
 from motcua.simulation.services import (
     DayResult,
     RunResult,
+    day_plans,
     simulation_calendar,
     simulation_staff_ensure,
     simulation_until,
@@ -153,12 +154,7 @@ def _without_collector() -> Iterator[None]:
 
 def _simulate_day(*, day, seed, scale, calendar, until, calendars) -> DayResult:
     began = monotonic_time.monotonic()
-    reference = reference_on(day=day)
-    plans = plan_day(
-        day=day, seed=seed, scale=float(scale), sites=reference.sites,
-        procedures=reference.procedures, wards=reference.wards, calendar=calendar,
-        regime=reference.regime, now=until,
-    )  # fmt: skip
+    plans = day_plans(day=day, seed=seed, scale=scale, calendar=calendar, until=until)
     sites, agencies = staff_needed(plans)
     with _staff_lock():
         simulation_staff_ensure(sites=sites, agencies=agencies)

@@ -358,6 +358,17 @@ def simulation_calendar(start: date, end: date):
     return work_calendar(years=range(start.year, end.year + 3))
 
 
+def day_plans(*, day: date, seed: int, scale, calendar, until: datetime) -> list:
+    """The plans of ``day`` on the network, catalogue and regime in force that day: what both
+    paths, the services and the bulk writer, replay."""
+    reference = reference_on(day=day)
+    return plan_day(
+        day=day, seed=seed, scale=float(scale), sites=reference.sites,
+        procedures=reference.procedures, wards=reference.wards, calendar=calendar,
+        regime=reference.regime, now=until,
+    )  # fmt: skip
+
+
 def simulation_run(
     *,
     start: date,
@@ -387,12 +398,7 @@ def simulation_run(
         if day in done:
             report = DayResult(day=day, dossiers=0, skipped=True, seconds=0.0)
         else:
-            reference = reference_on(day=day)
-            plans = plan_day(
-                day=day, seed=seed, scale=float(scale), sites=reference.sites,
-                procedures=reference.procedures, wards=reference.wards, calendar=calendar,
-                regime=reference.regime, now=until,
-            )  # fmt: skip
+            plans = day_plans(day=day, seed=seed, scale=scale, calendar=calendar, until=until)
             sites, agencies = staff_needed(plans)
             staff = simulation_staff_ensure(sites=sites, agencies=agencies)
             simulate_day(day=day, plan=plans, staff=staff, seed=seed, scale=scale, until=until)

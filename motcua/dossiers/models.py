@@ -110,18 +110,23 @@ class DailySequence(models.Model):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("dossier code"), max_length=60, unique=True)
+    code = models.CharField(_("dossier code"), max_length=60)
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
 
-    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="dossiers")
+    regime = models.ForeignKey(
+        Regime, on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
     forms = models.JSONField(_("form set"), default=dict, help_text=_("Frozen at receipt."))
     procedure = models.ForeignKey(
         "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers"
     )
     procedure_version = models.ForeignKey(
-        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers"
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     time_limit = models.PositiveIntegerField(_("statutory time limit"))
     time_limit_unit = models.CharField(max_length=20, choices=TimeLimitUnit.choices)
@@ -130,10 +135,8 @@ class Dossier(models.Model):
         _("applicant kind"), max_length=20, choices=ApplicantKind.choices
     )
     applicant_name = models.CharField(_("applicant"), max_length=300)
-    applicant_name_folded = models.CharField(max_length=300, editable=False, db_index=True)
-    applicant_id_number = models.CharField(
-        _("citizen ID or tax code"), max_length=20, blank=True, db_index=True
-    )
+    applicant_name_folded = models.CharField(max_length=300, editable=False)
+    applicant_id_number = models.CharField(_("citizen ID or tax code"), max_length=20, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=500, blank=True)
@@ -143,6 +146,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("applicant's commune/ward"),
     )
     object_unit = models.ForeignKey(
@@ -151,13 +155,17 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("commune/ward of the object (land, building)"),
     )
     request = models.TextField(_("request"), blank=True)
     sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
 
     receiving_site = models.ForeignKey(
-        "organization.Site", on_delete=models.PROTECT, related_name="received_dossiers"
+        "organization.Site",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        db_index=False,
     )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,9 +173,10 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     competent_agency = models.ForeignKey(
-        "organization.Agency", on_delete=models.PROTECT, related_name="dossiers"
+        "organization.Agency", on_delete=models.PROTECT, related_name="dossiers", db_index=False
     )
     outside_territory = models.BooleanField(
         _("received outside the competent agency's territory"), default=False
@@ -181,6 +190,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="returning_dossiers",
+        db_index=False,
     )
     return_address = models.CharField(
         _("postal address for the result"), max_length=500, blank=True
@@ -207,10 +217,20 @@ class Dossier(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     custodian_site = models.ForeignKey(
-        "organization.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organization.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     custodian_agency = models.ForeignKey(
-        "organization.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organization.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     custodian = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -218,6 +238,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("holder of the paper dossier"),
     )
     assignee = models.ForeignKey(
@@ -236,7 +257,12 @@ class Dossier(models.Model):
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -245,7 +271,12 @@ class Dossier(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
+        # Indexes are chosen for the queries that run (docs/decisions/0005-indexes.md): every
+        # one costs each intake and each generated dossier, and most foreign keys are never
+        # filtered on or are the first column of a composite index below.
         constraints = [
+            # A constraint rather than unique=True: no second, pattern-ops index on PostgreSQL.
+            models.UniqueConstraint(fields=["code"], name="dossiers_dossier_code_unique"),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
@@ -262,6 +293,7 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["receiving_site", "submitted_at"], name="dossier_site_submitted"),
             models.Index(fields=["return_site", "status"], name="dossier_return_status"),
+            models.Index(fields=["status"], name="dossier_status"),
         ]
 
     def __str__(self) -> str:
@@ -275,7 +307,10 @@ class Dossier(models.Model):
 class DossierComponent(models.Model):
     """A document received with the dossier, and its scan once digitised."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    # Indexed as the first column of dossiers_component_order_unique.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="components", db_index=False
+    )
     order = models.PositiveSmallIntegerField()
     name = models.CharField(_("name"), max_length=500)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
@@ -308,10 +343,19 @@ class Handover(models.Model):
     step_name = models.CharField(max_length=300)
     unit = models.CharField(_("unit"), max_length=300)
     giver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     receiver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     given_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
@@ -340,7 +384,10 @@ class ImmutableQuerySet(models.QuerySet):
 class DossierEvent(models.Model):
     """One entry of the tamper-evident trail, chained by hash to the dossier's previous one."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed as the first column of dossiers_event_seq_unique.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(
@@ -348,17 +395,30 @@ class DossierEvent(models.Model):
     )
     actor_name = models.CharField(max_length=200, blank=True)
     site = models.ForeignKey(
-        "organization.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organization.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     agency = models.ForeignKey(
-        "organization.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organization.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField()
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
     payload = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not unique and not indexed: the chain is what makes the trail tamper-evident (each hash
+    # covers the dossier, the sequence number and the previous hash; verify-audit recomputes
+    # them), and nothing looks an event up by its hash.
+    hash = models.CharField(max_length=64)
 
     objects = ImmutableQuerySet.as_manager()
 

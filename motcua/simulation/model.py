@@ -67,10 +67,14 @@ complaint about the dossier        6 % of the applicants of a late dossier, 1 ho
 FEEDBACK.complain)                 submission; online, any hour from 07 to 22
 suggestion (FEEDBACK.suggest)      0.2 % of applicants, to the receiving site, not about their
                                    dossier, within 20 days of submission
+handling of a complaint or         by the receiving site's officer: accepted 10 minutes to 1
+suggestion (HANDLING)              working day after receipt; answered 1–13 working days after
+                                   (10 % late: 16–25 working days, past the 15-day deadline);
+                                   the answer published within 1 working day (5 % late: 3–6)
 =================================  ==============================================================
 
 The outcome rows are :data:`OUTCOMES` (:class:`Outcomes`), the delays :data:`DELAYS`, the
-ratings and complaints :data:`FEEDBACK`.
+ratings and complaints :data:`FEEDBACK`, their handling :data:`HANDLING`.
 """
 
 from __future__ import annotations
@@ -247,6 +251,24 @@ class Feedback:
 
 FEEDBACK = Feedback()
 
+
+@dataclass(frozen=True)
+class Handling:
+    """How the office handles a complaint or suggestion, in minutes of working time (480 a
+    working day): accept after receipt, answer after acceptance, publish after the answer;
+    a share of answers and publications come late (the deadlines are feedback.rules')."""
+
+    accept: tuple[int, int] = (10, 480)
+    answer: tuple[int, int] = (480, 13 * 480)
+    answer_late_share: float = 0.10
+    answer_late: tuple[int, int] = (16 * 480, 25 * 480)
+    publish: tuple[int, int] = (10, 480)
+    publish_late_share: float = 0.05
+    publish_late: tuple[int, int] = (3 * 480, 6 * 480)
+
+
+HANDLING = Handling()
+
 #: Level shares of a rating by the dossier's timeliness.
 _PLEASED = MappingProxyType({"very_satisfied": 0.65, "satisfied": 0.30, "not_satisfied": 0.05})
 _LATE = MappingProxyType({"very_satisfied": 0.15, "satisfied": 0.45, "not_satisfied": 0.40})
@@ -317,6 +339,21 @@ COMPLAINTS = (
     ("Yêu cầu thêm giấy tờ", "Tôi bị yêu cầu nộp thêm giấy tờ không có trong thành phần hồ sơ."),
     ("Thu phí chưa đúng", "Số tiền phí, lệ phí thu chưa đúng với mức đã công khai."),
 )  # fmt: skip
+#: The office's answers by kind (complaint, suggestion).
+ANSWERS = MappingProxyType(
+    {
+        "complaint": (
+            "Trung tâm đã kiểm tra, làm rõ trách nhiệm của bộ phận liên quan và xin lỗi ông/bà. "
+            "Hồ sơ đã được ưu tiên giải quyết.",
+            "Trung tâm đã rà soát quy trình tiếp nhận, nhắc nhở cán bộ và hướng dẫn lại ông/bà "
+            "các giấy tờ cần thiết.",
+        ),
+        "suggestion": (
+            "Trung tâm cảm ơn ý kiến của ông/bà và sẽ nghiên cứu, bố trí trong thời gian tới.",
+            "Trung tâm ghi nhận kiến nghị và đã chuyển bộ phận chuyên môn xem xét.",
+        ),
+    }
+)
 SUGGESTIONS = (
     ("Mở rộng giờ làm việc", "Đề nghị điểm phục vụ tiếp nhận hồ sơ vào sáng thứ Bảy."),
     ("Chỗ gửi xe", "Đề nghị bố trí thêm chỗ gửi xe cho người dân đến nộp hồ sơ."),

@@ -245,25 +245,37 @@ def plan_day(
     result = []
     for index, plan in enumerate(plans, 1):
         plan = replace(plan, index=index)
-        feedback = feedback_steps(plan, seed=seed, now=now, tz=calendar.tz)
+        feedback = feedback_steps(
+            plan, seed=seed, now=now, calendar=ctx.calendar_of(ctx.site[plan.site])
+        )
         result.append(replace(plan, feedback=feedback) if feedback else plan)
     return result
 
 
-#: What the applicant does after (or about) the dossier, as a feedback step's action.
-RATE, COMPLAIN, SUGGEST = "rate", "complain", "suggest"
+#: What the applicant does after (or about) the dossier, as a feedback step's action, and the
+#: office's handling of a complaint or suggestion.
+RATE, COMPLAIN, SUGGEST, HANDLE = "rate", "complain", "suggest", "handle"
+#: The office's steps on a complaint, in order (feedback.choices.ComplaintAction values).
+HANDLING_STEPS = ("accept", "answer", "publish")
 
 
-def feedback_steps(plan: DossierPlan, *, seed: int, now: datetime | None, tz) -> tuple[Step, ...]:
+def feedback_steps(
+    plan: DossierPlan, *, seed: int, now: datetime | None, calendar: WorkCalendar
+) -> tuple[Step, ...]:
     """The applicant's rating, complaint and suggestion about ``plan``'s dossier
-    (:data:`model.FEEDBACK`), those before ``now``, in order of time.
+    (:data:`model.FEEDBACK`) and the office's handling of the last two
+    (:data:`model.HANDLING`, on ``calendar``, the receiving site's), those before ``now``, in
+    order of time.
 
-    Drawn from a stream of their own, ``Random(f"{seed}:{day}:feedback:{index}")``, so that
-    they leave every other draw, hence the rest of the plan, unchanged. ``params`` by action:
-    ``rate``: ``level``, ``criteria`` (nine scores or ``None``), ``comment``; ``complain``
-    (about the dossier) and ``suggest`` (to its receiving site, ``site``): ``kind``,
-    ``subject``, ``content``.
+    Drawn from streams of their own, ``Random(f"{seed}:{day}:feedback:{index}")`` and
+    ``…:handling:{index}``, so that they leave every other draw, hence the rest of the plan,
+    unchanged. ``params`` by action: ``rate``: ``level``, ``criteria`` (nine scores or
+    ``None``), ``comment``; ``complain`` (about the dossier) and ``suggest`` (to its receiving
+    site, ``site``): ``kind``, ``subject``, ``content``; ``handle`` (by the receiving site's
+    officer): ``kind`` (which of the two), ``step`` (accept, answer, publish), ``answer``,
+    ``site``.
     """
+    tz = calendar.tz
     rng = random.Random(f"{seed}:{plan.day.isoformat()}:feedback:{plan.index}")  # noqa: S311
     odds, steps = model.FEEDBACK, []
     rates, complains, suggests = rng.random(), rng.random(), rng.random()
@@ -297,7 +309,28 @@ def feedback_steps(plan: DossierPlan, *, seed: int, now: datetime | None, tz) ->
             Step(SUGGEST, at, CITIZEN, {"kind": "suggestion", "subject": subject,
                                         "content": content, "site": plan.site})
         )  # fmt: skip
+    handling = random.Random(f"{seed}:{plan.day.isoformat()}:handling:{plan.index}")  # noqa: S311
+    for sent in [s for s in steps if s.action in (COMPLAIN, SUGGEST)]:
+        steps += handling_steps(sent, site=plan.site, calendar=calendar, rng=handling)
     return tuple(sorted((s for s in steps if now is None or s.at <= now), key=lambda s: s.at))
+
+
+def handling_steps(
+    sent: Step, *, site: str, calendar: WorkCalendar, rng: random.Random
+) -> list[Step]:
+    """The office's steps on the complaint or suggestion ``sent`` (:data:`model.HANDLING`):
+    accept, answer, publish, by the officer of ``site``, in working time on ``calendar``."""
+    odds, clock, kind = model.HANDLING, _Clock(calendar, rng), sent.params["kind"]
+    accepted = clock.after(sent.at, clock.minutes(odds.accept))
+    late = rng.random() < odds.answer_late_share
+    answered = clock.after(accepted, clock.minutes(odds.answer_late if late else odds.answer))
+    late = rng.random() < odds.publish_late_share
+    published = clock.after(answered, clock.minutes(odds.publish_late if late else odds.publish))
+    answer = rng.choice(model.ANSWERS[kind])
+    return [
+        Step(HANDLE, at, OFFICER, {"kind": kind, "step": step, "answer": answer, "site": site})
+        for step, at in zip(HANDLING_STEPS, (accepted, answered, published), strict=True)
+    ]
 
 
 def _survey_score(rng: random.Random, level: str) -> int:

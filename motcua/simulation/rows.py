@@ -29,10 +29,11 @@ from motcua.dossiers.choices import Action, Channel, ReturnMethod, Status
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.rules import grade
 from motcua.feedback.choices import ComplaintAction, ComplaintStatus
-from motcua.feedback.rules import complaint_deadlines
+from motcua.feedback.rules import complaint_deadlines, publish_due
 from motcua.simulation.plan import (
     CITIZEN,
     COMPLAIN,
+    HANDLE,
     LEADER,
     OFFICER,
     RATE,
@@ -46,6 +47,9 @@ from motcua.worktime.rules import working_time_between as _between
 STAFF_PREFIX = "sim."
 RECEIVED_COMPLAINT = ComplaintStatus.RECEIVED.value
 SUBMIT_COMPLAINT = ComplaintAction.SUBMIT.value
+ACCEPT_COMPLAINT, ANSWER_COMPLAINT = ComplaintAction.ACCEPT.value, ComplaintAction.ANSWER.value
+IN_HANDLING, ANSWERED = ComplaintStatus.IN_HANDLING.value, ComplaintStatus.ANSWERED.value
+PUBLISHED = ComplaintStatus.PUBLISHED.value
 ONE_HOUR = timedelta(hours=1)
 AGENCY_STEP = "agency"
 ONE_STOP_STEP = "one_stop"
@@ -404,12 +408,14 @@ def dossier_rows(
     row = d.row
     row["version"] = len(d.events)
     row["created_at"] = row["updated_at"] = written_at
-    rating, complaints = None, []
+    rating, complaints = None, {}
     for step in plan.feedback:
         if step.action == RATE:
             rating = _rating(dossier_id, step, written_at)
+        elif step.action == HANDLE:
+            _handle(complaints[step.params["kind"]], step, d)
         else:
-            complaints.append(_complaint(d, step, written_at))
+            complaints[step.params["kind"]] = _complaint(d, step, written_at)
     return DossierRows(
         dossier=_dossier_tuple(row),
         components=[
@@ -419,7 +425,7 @@ def dossier_rows(
         handovers=[_handover_tuple(h) for h in d.handovers],
         events=d.events,
         rating=rating,
-        complaints=complaints,
+        complaints=list(complaints.values()),
     )
 
 
@@ -787,6 +793,7 @@ def _complaint(d: _Dossier, s: Step, written_at: datetime) -> dict[str, Any]:
         "kind": s.params["kind"],
         "dossier_id": d.row["id"] if about else None,
         "site_id": site.id,
+        "site_code": site.code,  # not a column: the calendar of the handling
         "agency_id": d.agency.id if about else None,
         "subject": normalize(s.params["subject"]),
         "content": content.strip(),
@@ -812,10 +819,33 @@ def _complaint(d: _Dossier, s: Step, written_at: datetime) -> dict[str, Any]:
     }
 
 
-def complaint_event(complaint_id: int, complaint: dict[str, Any]) -> tuple:
-    """The log row of a complaint's submission (``feedback.services._log``)."""
-    return (complaint_id, SUBMIT_COMPLAINT, complaint["received_at"], None, "", "",
-            complaint["status"], "", None)  # fmt: skip
+def _handle(c: dict[str, Any], s: Step, d: _Dossier) -> None:
+    """The office's step ``s`` on complaint ``c`` (``complaint_accept``, ``complaint_answer``,
+    ``complaint_publish``), and its log row in ``c["log"]``."""
+    officer, before, on_time = d.staff(s), c["status"], None
+    if s.params["step"] == ACCEPT_COMPLAINT:
+        c["status"], c["handled_by_id"] = IN_HANDLING, officer.id
+    elif s.params["step"] == ANSWER_COMPLAINT:
+        c["status"], c["handled_by_id"] = ANSWERED, officer.id
+        lines = s.params["answer"].strip().splitlines()
+        c["answer"] = "\n".join(normalize(line) for line in lines).strip()
+        c["answered_at"] = s.at
+        c["publish_due_at"] = publish_due(s.at, d.book.calendar(c["site_code"]))
+        on_time = s.at <= c["answer_due_at"]
+    else:
+        c["status"], c["public_subject"], c["published_at"] = PUBLISHED, c["subject"], s.at
+        on_time = c["publish_due_at"] is None or s.at <= c["publish_due_at"]
+    c.setdefault("log", []).append(
+        (s.params["step"], s.at, officer.id, officer.name, before, c["status"], "", on_time)
+    )
+
+
+def complaint_events(complaint_id: int, complaint: dict[str, Any]) -> list[tuple]:
+    """The log rows of a complaint (``feedback.services._log``): its submission, then the
+    office's steps."""
+    first = (SUBMIT_COMPLAINT, complaint["received_at"], None, "", "", RECEIVED_COMPLAINT, "",
+             None)  # fmt: skip
+    return [(complaint_id, *row) for row in (first, *complaint.get("log", ()))]
 
 
 complaint_tuple = itemgetter(*COMPLAINT_COLUMNS)

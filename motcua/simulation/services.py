@@ -30,7 +30,13 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.notifications import notifications_silenced
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
 from motcua.dossiers.services import lifecycle as svc
-from motcua.feedback.services import complaint_submit, rating_submit
+from motcua.feedback.services import (
+    complaint_accept,
+    complaint_answer,
+    complaint_publish,
+    complaint_submit,
+    rating_submit,
+)
 from motcua.organization.choices import Role
 from motcua.organization.models import Agency, Site
 from motcua.organization.services.staff import assignment_create, staff_create
@@ -39,6 +45,7 @@ from motcua.simulation.models import SimulatedDay
 from motcua.simulation.plan import (
     CITIZEN,
     COMPLAIN,
+    HANDLE,
     LEADER,
     OFFICER,
     RATE,
@@ -217,8 +224,15 @@ def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
         )
     for step in rest:
         dossier = REPLAY[step.action](dossier.code, step, _actor(staff, plan, step), staff, plan)
+    complaints: dict[str, str] = {}  # code by kind
     for step in plan.feedback:
-        FEEDBACK_REPLAY[step.action](dossier.code, step, plan)
+        if step.action == HANDLE:
+            complaint = complaints[step.params["kind"]]
+            HANDLING_REPLAY[step.params["step"]](complaint, step, _actor(staff, plan, step))
+            continue
+        made = FEEDBACK_REPLAY[step.action](dossier.code, step, plan)
+        if step.action != RATE:
+            complaints[step.params["kind"]] = made.code
     if (dossier.status, dossier.due_at, dossier.timeliness) != (
         plan.status,
         plan.due_at,
@@ -314,6 +328,14 @@ FEEDBACK_REPLAY: dict[str, Callable[..., object]] = {
     ),
     COMPLAIN: _complaint,
     SUGGEST: _complaint,
+}
+#: How the office's handling of a complaint is replayed: (complaint code, step, actor).
+HANDLING_REPLAY: dict[str, Callable[..., object]] = {
+    "accept": lambda code, s, a: complaint_accept(complaint=code, actor=a, at=s.at),
+    "answer": lambda code, s, a: complaint_answer(
+        complaint=code, actor=a, answer=s.params["answer"], at=s.at
+    ),
+    "publish": lambda code, s, a: complaint_publish(complaint=code, actor=a, at=s.at),
 }
 
 

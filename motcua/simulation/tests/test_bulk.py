@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.dossiers.audit import chain_breaks
@@ -195,6 +195,10 @@ def test_ratings_complaints_and_suggestions_are_written_alike(hanoi_data, clock)
     assert kinds == {("complaint", True), ("suggestion", False)}
     late = {d["code"] for d in exact["dossiers"] if d["timeliness"] == "late"}
     assert any(c["dossier_id"] in late for c in exact["complaints"])
+    # The office handles them: accepted, answered (some late), published.
+    assert "published" in {c["status"] for c in exact["complaints"]}
+    actions = {e["action"] for e in exact["complaint_events"]}
+    assert actions == {"submit", "accept", "answer", "publish"}
     assert_same(exact, fast)
 
 
@@ -276,3 +280,71 @@ def test_the_dossier_columns_are_all_the_columns_of_the_model():
     assert set(rows.EVENT_COLUMNS) | {"id"} == {
         f.column for f in DossierEvent._meta.concrete_fields
     }
+
+
+# -- foreign keys checked by the day, not by the row (PostgreSQL) -------------------------------
+
+
+@pytest.mark.parametrize("set_based", [True, False], ids=["by-the-day", "by-triggers"])
+def test_a_reference_to_a_missing_row_rolls_the_day_back(hanoi_data, clock, monkeypatch, set_based):
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based check is PostgreSQL's; SQLite checks each row as it goes")
+    real, at = bulk.dossier_rows, rows.HANDOVER_COLUMNS.index("giver_id")
+
+    def dangling(*args, **kwargs):
+        made = real(*args, **kwargs)
+        if made.handovers:  # a giver who does not exist
+            made.handovers[0] = (*made.handovers[0][:at], 10**9, *made.handovers[0][at + 1 :])
+        return made
+
+    monkeypatch.setattr(bulk, "dossier_rows", dangling)
+    monkeypatch.setattr(bulk, "_may_skip_reference_triggers", lambda: set_based)
+    # An atomic block of its own: the day's rollback must leave the test's one usable.
+    with pytest.raises(IntegrityError, match="giver_id"), transaction.atomic():
+        simulation_bulk_run(**{**WINDOW, "end": WINDOW["start"]})
+        # Outside a test the triggers fire at the day's commit; here the day is a savepoint.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not SimulatedDay.objects.exists()
+    assert not Dossier.objects.exists() and not Handover.objects.exists()
+
+
+def test_the_day_is_checked_set_by_set_when_the_role_allows_it(hanoi_data, clock, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    checked = []
+    real = bulk.references_check
+    monkeypatch.setattr(bulk, "references_check", lambda w: checked.append(w) or real(w))
+    with transaction.atomic():
+        assert bulk._may_skip_reference_triggers(), "the test database's role is a superuser"
+    simulation_bulk_run(**{**WINDOW, "end": WINDOW["start"]})
+    assert [m for m, _, _ in checked[0]][:4] == [Dossier, DossierComponent, Handover, DossierEvent]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_referenced_rows_are_locked_until_the_day_commits():
+    """As the trigger would: nobody may delete a referenced row while the day is being written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import psycopg
+
+    User = get_user_model()  # noqa: N806
+    user = User.objects.create(username="referenced")
+    lock = f"SELECT 1 FROM {User._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT"  # noqa: S608
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+        dbname=settings["NAME"], autocommit=True,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            bulk.references_check([(Handover, ("id", "giver_id"), [(1, user.pk)])])
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(lock, [user.pk])
+        other.execute(lock, [user.pk])
+    finally:
+        other.close()
+        User.objects.filter(pk=user.pk).delete()

@@ -562,3 +562,43 @@ def test_feedback_after_now_is_cut_and_leaves_the_rest_of_the_plan_alone(week, m
     monkeypatch.setattr(planning, "feedback_steps", lambda *args, **kwargs: ())
     without = plan(WEEK[0])
     assert [replace(p, feedback=()) for p in week[WEEK[0]]] == without
+
+
+def test_the_office_handles_complaints_mostly_within_the_deadlines():
+    import random
+
+    from motcua.feedback.rules import complaint_deadlines, publish_due
+    from motcua.simulation.plan import COMPLAIN, HANDLE, Step, handling_steps
+    from motcua.worktime.rules import working_time_between
+
+    calendar, rng = synthetic.network()["calendar"], random.Random(3)
+    odds, minute = model.HANDLING, timedelta(minutes=1)
+    late_answers = late_publications = 0
+    runs = 4000
+    for n in range(runs):
+        sent_at = datetime(2026, 10, 12, 7, tzinfo=HANOI) + timedelta(minutes=37 * n)
+        sent = Step(COMPLAIN, sent_at, CITIZEN, {"kind": "complaint"})
+        accept, answer, publish = handling_steps(sent, site="S1", calendar=calendar, rng=rng)
+        assert [s.params["step"] for s in (accept, answer, publish)] == [
+            "accept", "answer", "publish",
+        ]  # fmt: skip
+        assert all(s.action == HANDLE and s.actor == OFFICER for s in (accept, answer, publish))
+        assert sent_at < accept.at < answer.at < publish.at
+        waited = working_time_between(sent_at, accept.at, calendar)
+        assert odds.accept[0] * minute <= waited + minute and waited <= odds.accept[1] * minute
+        late_answers += answer.at > complaint_deadlines(sent_at, calendar).answer_due_at
+        late_publications += publish.at > publish_due(answer.at, calendar)
+    assert late_answers / runs == pytest.approx(odds.answer_late_share, abs=0.015)
+    assert late_publications / runs == pytest.approx(odds.publish_late_share, abs=0.01)
+
+
+def test_every_complaint_and_suggestion_of_a_week_is_handled_after_it_arrives(plans):
+    handled = 0
+    for p in plans:
+        for sent in [s for s in p.feedback if s.action in ("complain", "suggest")]:
+            kind = sent.params["kind"]
+            steps = [s for s in p.feedback if s.action == "handle" and s.params["kind"] == kind]
+            assert [s.params["step"] for s in steps] == ["accept", "answer", "publish"]
+            assert sent.at < steps[0].at and steps[0].params["site"] == p.site
+            handled += 1
+    assert handled > 30

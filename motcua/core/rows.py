@@ -5,6 +5,11 @@ that compilation cost as much as the database's own work. :func:`insert_rows` bu
 statement once per (model, number of rows, database) and reuses it, so PostgreSQL can keep it
 prepared. Values still go through each field's ``pre_save`` and ``get_db_prep_save``, as the
 ORM does; no signal is sent and no validation runs (callers validate first, as services do).
+
+On PostgreSQL the statement uses the server's own ``$n`` placeholders and runs on a psycopg
+``RawCursor``: psycopg rewrites ``%s`` placeholders on every call when a statement has more
+than 50 parameters (it caches only smaller ones), and a dossier row has more than 60. Errors
+are translated as on Django's cursors (an ``IntegrityError`` is Django's).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from functools import cache
 
 from django.db import connections
 from django.db.models import AutoField, Field, Model
+from psycopg import RawCursor
 
 _statements: dict[tuple[type[Model], int, str], str] = {}
 
@@ -31,10 +37,16 @@ def _statement(model: type[Model], count: int, alias: str) -> str:
         quote = connection.ops.quote_name
         fields = _fields(model)
         columns = ", ".join(quote(f.column) for f in fields)
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        width, numbered = len(fields), connection.vendor == "postgresql"
+        rows = [
+            "("
+            + ", ".join(f"${r * width + i + 1}" if numbered else "%s" for i in range(width))
+            + ")"
+            for r in range(count)
+        ]
         sql = (
             f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
+            f"VALUES {', '.join(rows)} RETURNING {quote(model._meta.pk.column)}"
         )
         _statements[key] = sql
     return sql
@@ -52,9 +64,15 @@ def insert_rows(objs: Sequence[Model], *, using: str = "default") -> None:
         for obj in objs
         for field in fields
     ]
+    sql = _statement(model, len(objs), using)
     with connection.cursor() as cursor:
-        cursor.execute(_statement(model, len(objs), using), params)
-        keys = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            with connection.wrap_database_errors, RawCursor(cursor.cursor.connection) as raw:
+                raw.execute(sql, params)
+                keys = raw.fetchall()
+        else:
+            cursor.execute(sql, params)
+            keys = cursor.fetchall()
     for obj, (pk,) in zip(objs, keys, strict=True):
         obj.pk = pk
         obj._state.adding = False

@@ -30,6 +30,20 @@ from motcua.dossiers.choices import (
 from motcua.worktime.choices import TimeLimitUnit
 
 
+def _reference(to, **options) -> models.ForeignKey:
+    """An optional reference that is never filtered on, hence not indexed
+    (docs/decisions/0005): protected, nullable, without a reverse accessor."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        **options,
+    )
+
+
 class Regime(EffectiveDated):
     """A legal regime of the one-stop mechanism, chosen by the date of receipt (§1).
 
@@ -140,22 +154,12 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=500, blank=True)
-    applicant_unit = models.ForeignKey(
+    applicant_unit = _reference(
         "organization.AdministrativeUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
         verbose_name=_("applicant's commune/ward"),
     )
-    object_unit = models.ForeignKey(
+    object_unit = _reference(
         "organization.AdministrativeUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
         verbose_name=_("commune/ward of the object (land, building)"),
     )
     request = models.TextField(_("request"), blank=True)
@@ -167,14 +171,7 @@ class Dossier(models.Model):
         related_name="received_dossiers",
         db_index=False,
     )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    received_by = _reference(settings.AUTH_USER_MODEL)
     competent_agency = models.ForeignKey(
         "organization.Agency", on_delete=models.PROTECT, related_name="dossiers", db_index=False
     )
@@ -216,29 +213,10 @@ class Dossier(models.Model):
     result_sha256 = models.CharField(max_length=64, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
-    custodian_site = models.ForeignKey(
-        "organization.Site",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    custodian_agency = models.ForeignKey(
-        "organization.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    custodian = models.ForeignKey(
+    custodian_site = _reference("organization.Site")
+    custodian_agency = _reference("organization.Agency")
+    custodian = _reference(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
         verbose_name=_("holder of the paper dossier"),
     )
     assignee = models.ForeignKey(
@@ -256,14 +234,7 @@ class Dossier(models.Model):
 
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    created_by = _reference(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -349,14 +320,7 @@ class Handover(models.Model):
         related_name="+",
         db_index=False,
     )
-    receiver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    receiver = _reference(settings.AUTH_USER_MODEL)
     given_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
@@ -394,22 +358,8 @@ class DossierEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField(max_length=200, blank=True)
-    site = models.ForeignKey(
-        "organization.Site",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    agency = models.ForeignKey(
-        "organization.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    site = _reference("organization.Site")
+    agency = _reference("organization.Agency")
     at = models.DateTimeField()
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)

@@ -339,25 +339,33 @@ COMPLAINTS = (
     ("Yêu cầu thêm giấy tờ", "Tôi bị yêu cầu nộp thêm giấy tờ không có trong thành phần hồ sơ."),
     ("Thu phí chưa đúng", "Số tiền phí, lệ phí thu chưa đúng với mức đã công khai."),
 )  # fmt: skip
-#: The office's answers by kind (complaint, suggestion).
-ANSWERS = MappingProxyType(
-    {
-        "complaint": (
-            "Trung tâm đã kiểm tra, làm rõ trách nhiệm của bộ phận liên quan và xin lỗi ông/bà. "
-            "Hồ sơ đã được ưu tiên giải quyết.",
-            "Trung tâm đã rà soát quy trình tiếp nhận, nhắc nhở cán bộ và hướng dẫn lại ông/bà "
-            "các giấy tờ cần thiết.",
-        ),
-        "suggestion": (
-            "Trung tâm cảm ơn ý kiến của ông/bà và sẽ nghiên cứu, bố trí trong thời gian tới.",
-            "Trung tâm ghi nhận kiến nghị và đã chuyển bộ phận chuyên môn xem xét.",
-        ),
-    }
-)
 SUGGESTIONS = (
     ("Mở rộng giờ làm việc", "Đề nghị điểm phục vụ tiếp nhận hồ sơ vào sáng thứ Bảy."),
     ("Chỗ gửi xe", "Đề nghị bố trí thêm chỗ gửi xe cho người dân đến nộp hồ sơ."),
     ("Dịch vụ công trực tuyến", "Đề nghị đơn giản hóa các bước nộp hồ sơ trực tuyến."),
+)
+#: The office's answer to each subject of :data:`COMPLAINTS_LATE`, :data:`COMPLAINTS` and
+#: :data:`SUGGESTIONS`.
+_APOLOGY = (
+    "Trung tâm xin lỗi ông/bà vì sự chậm trễ. Hồ sơ đã được ưu tiên giải quyết và trả kết quả; "
+    "bộ phận liên quan đã được nhắc nhở."
+)
+ANSWERS = MappingProxyType(
+    {
+        "Hồ sơ trễ hẹn": _APOLOGY,
+        "Chưa nhận được kết quả": _APOLOGY,
+        "Thái độ cán bộ tiếp nhận": "Trung tâm đã làm việc với cán bộ tiếp nhận, nhắc nhở về thái "
+        "độ phục vụ và xin lỗi ông/bà.",
+        "Yêu cầu thêm giấy tờ": "Trung tâm đã rà soát: thành phần hồ sơ theo thủ tục đã công bố; "
+        "cán bộ yêu cầu thêm giấy tờ không đúng đã bị nhắc nhở.",
+        "Thu phí chưa đúng": "Trung tâm đã kiểm tra biên lai; khoản thu chênh lệch sẽ được hoàn "
+        "trả cho ông/bà.",
+        "Mở rộng giờ làm việc": "Trung tâm ghi nhận; các chi nhánh tiếp nhận hồ sơ vào sáng thứ "
+        "Bảy theo lịch đã công bố.",
+        "Chỗ gửi xe": "Trung tâm cảm ơn ý kiến của ông/bà và sẽ bố trí thêm chỗ gửi xe.",
+        "Dịch vụ công trực tuyến": "Trung tâm ghi nhận kiến nghị và đã chuyển bộ phận chuyên môn "
+        "xem xét đơn giản hóa các bước nộp hồ sơ.",
+    }
 )
 
 

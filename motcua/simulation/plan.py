@@ -326,7 +326,7 @@ def handling_steps(
     answered = clock.after(accepted, clock.minutes(odds.answer_late if late else odds.answer))
     late = rng.random() < odds.publish_late_share
     published = clock.after(answered, clock.minutes(odds.publish_late if late else odds.publish))
-    answer = rng.choice(model.ANSWERS[kind])
+    answer = model.ANSWERS[sent.params["subject"]]
     return [
         Step(HANDLE, at, OFFICER, {"kind": kind, "step": step, "answer": answer, "site": site})
         for step, at in zip(HANDLING_STEPS, (accepted, answered, published), strict=True)

@@ -577,8 +577,10 @@ def test_the_office_handles_complaints_mostly_within_the_deadlines():
     runs = 4000
     for n in range(runs):
         sent_at = datetime(2026, 10, 12, 7, tzinfo=HANOI) + timedelta(minutes=37 * n)
-        sent = Step(COMPLAIN, sent_at, CITIZEN, {"kind": "complaint"})
+        subject = "Hồ sơ trễ hẹn"
+        sent = Step(COMPLAIN, sent_at, CITIZEN, {"kind": "complaint", "subject": subject})
         accept, answer, publish = handling_steps(sent, site="S1", calendar=calendar, rng=rng)
+        assert answer.params["answer"] == model.ANSWERS[subject]
         assert [s.params["step"] for s in (accept, answer, publish)] == [
             "accept", "answer", "publish",
         ]  # fmt: skip
@@ -602,3 +604,6 @@ def test_every_complaint_and_suggestion_of_a_week_is_handled_after_it_arrives(pl
             assert sent.at < steps[0].at and steps[0].params["site"] == p.site
             handled += 1
     assert handled > 30
+    # Every subject a citizen may send has its answer.
+    sent = model.COMPLAINTS_LATE + model.COMPLAINTS + model.SUGGESTIONS
+    assert {subject for subject, _ in sent} == set(model.ANSWERS)

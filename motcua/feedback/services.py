@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from motcua.core.text import normalize
+from motcua.core.text import normalize, normalize_lines
 from motcua.dossiers.choices import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
@@ -248,8 +248,7 @@ def complaint_submit(
         errors.add(
             "subject", _("Keep the subject under %(max)s characters.") % {"max": MAX_SUBJECT}
         )
-    content = (content or "").strip()
-    content = "\n".join(normalize(line) for line in content.splitlines()).strip()
+    content = normalize_lines(content)
     if not content:
         errors.add("content", _("Write what happened or what you suggest."))
     elif len(content) > MAX_CONTENT:
@@ -319,7 +318,7 @@ def complaint_add_info(
     the working time spent waiting.
     """
     at = at or clock.now()
-    text = "\n".join(normalize(line) for line in (content or "").strip().splitlines()).strip()
+    text = normalize_lines(content)
     if not text:
         raise InvalidInput(_("Write the information asked for."), field="content")
     if len(text) > MAX_CONTENT:
@@ -427,7 +426,7 @@ def _log(
 
 
 def _text(value: str, *, field: str, missing: str) -> str:
-    text = "\n".join(normalize(line) for line in (value or "").strip().splitlines()).strip()
+    text = normalize_lines(value)
     if not text:
         raise InvalidInput(missing, field=field)
     if len(text) > MAX_CONTENT:

@@ -40,6 +40,7 @@ from typing import Any
 
 from motcua.dossiers.choices import Action, Channel, Outcome, ReturnMethod, Status
 from motcua.dossiers.rules import grade
+from motcua.feedback.choices import ComplaintAction
 from motcua.simulation import model, people
 from motcua.worktime.rules import (
     DEFAULT_OFFICE_HOURS,
@@ -255,8 +256,9 @@ def plan_day(
 #: What the applicant does after (or about) the dossier, as a feedback step's action, and the
 #: office's handling of a complaint or suggestion.
 RATE, COMPLAIN, SUGGEST, HANDLE = "rate", "complain", "suggest", "handle"
-#: The office's steps on a complaint, in order (feedback.choices.ComplaintAction values).
-HANDLING_STEPS = ("accept", "answer", "publish")
+#: The office's steps on a complaint, in order.
+HANDLING_STEPS = (ComplaintAction.ACCEPT.value, ComplaintAction.ANSWER.value,
+                  ComplaintAction.PUBLISH.value)  # fmt: skip
 
 
 def feedback_steps(

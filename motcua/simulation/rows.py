@@ -23,7 +23,7 @@ from hashlib import sha256
 from operator import itemgetter
 from typing import Any
 
-from motcua.core.text import fold, normalize
+from motcua.core.text import fold, normalize, normalize_lines
 from motcua.dossiers.audit import GENESIS
 from motcua.dossiers.choices import Action, Channel, ReturnMethod, Status
 from motcua.dossiers.codes import format_code
@@ -788,7 +788,6 @@ def _complaint(d: _Dossier, s: Step, written_at: datetime) -> dict[str, Any]:
     site = d.book.sites[s.params["site"]] if s.params.get("site") else d.site
     deadlines = complaint_deadlines(s.at, d.book.calendar(site.code))
     applicant = d.plan.applicant
-    content = "\n".join(normalize(line) for line in s.params["content"].strip().splitlines())
     return {
         "kind": s.params["kind"],
         "dossier_id": d.row["id"] if about else None,
@@ -796,7 +795,7 @@ def _complaint(d: _Dossier, s: Step, written_at: datetime) -> dict[str, Any]:
         "site_code": site.code,  # not a column: the calendar of the handling
         "agency_id": d.agency.id if about else None,
         "subject": normalize(s.params["subject"]),
-        "content": content.strip(),
+        "content": normalize_lines(s.params["content"]),
         "sender_name": normalize(applicant.name),
         "sender_phone": normalize(applicant.phone),
         "sender_email": normalize(applicant.email),
@@ -827,8 +826,7 @@ def _handle(c: dict[str, Any], s: Step, d: _Dossier) -> None:
         c["status"], c["handled_by_id"] = IN_HANDLING, officer.id
     elif s.params["step"] == ANSWER_COMPLAINT:
         c["status"], c["handled_by_id"] = ANSWERED, officer.id
-        lines = s.params["answer"].strip().splitlines()
-        c["answer"] = "\n".join(normalize(line) for line in lines).strip()
+        c["answer"] = normalize_lines(s.params["answer"])
         c["answered_at"] = s.at
         c["publish_due_at"] = publish_due(s.at, d.book.calendar(c["site_code"]))
         on_time = s.at <= c["answer_due_at"]

@@ -30,6 +30,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.notifications import notifications_silenced
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
 from motcua.dossiers.services import lifecycle as svc
+from motcua.feedback.choices import ComplaintAction
 from motcua.feedback.services import (
     complaint_accept,
     complaint_answer,
@@ -331,11 +332,11 @@ FEEDBACK_REPLAY: dict[str, Callable[..., object]] = {
 }
 #: How the office's handling of a complaint is replayed: (complaint code, step, actor).
 HANDLING_REPLAY: dict[str, Callable[..., object]] = {
-    "accept": lambda code, s, a: complaint_accept(complaint=code, actor=a, at=s.at),
-    "answer": lambda code, s, a: complaint_answer(
+    ComplaintAction.ACCEPT: lambda code, s, a: complaint_accept(complaint=code, actor=a, at=s.at),
+    ComplaintAction.ANSWER: lambda code, s, a: complaint_answer(
         complaint=code, actor=a, answer=s.params["answer"], at=s.at
     ),
-    "publish": lambda code, s, a: complaint_publish(complaint=code, actor=a, at=s.at),
+    ComplaintAction.PUBLISH: lambda code, s, a: complaint_publish(complaint=code, actor=a, at=s.at),
 }
 
 

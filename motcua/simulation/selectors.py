@@ -6,7 +6,7 @@ user scoping applies.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -451,21 +451,35 @@ class Summary:
 
 
 def simulation_summary(*, start: date, end: date) -> Summary:
-    """Every dossier submitted from ``start`` to ``end`` (Hanoi days), simulated or not."""
-    dossiers = Dossier.objects.filter(
-        submitted_at__gte=datetime.combine(start, time(0), tzinfo=HANOI),
-        submitted_at__lt=datetime.combine(end + timedelta(days=1), time(0), tzinfo=HANOI),
+    """Every dossier submitted from ``start`` to ``end`` (Hanoi days), simulated or not.
+
+    One scan of the period's dossiers, grouped by every field the summary shows at once (a
+    few hundred groups), then added up by each field here: a year holds millions of dossiers.
+    """
+    fields = ("status", "channel", "receiving_site__kind", "timeliness", "outside_territory")
+    groups = (
+        Dossier.objects.filter(
+            submitted_at__gte=datetime.combine(start, time(0), tzinfo=HANOI),
+            submitted_at__lt=datetime.combine(end + timedelta(days=1), time(0), tzinfo=HANOI),
+        )
+        .order_by()
+        .values_list(*fields)
+        .annotate(n=Count("id"))
     )
+    totals: list[Counter] = [Counter() for _ in fields]
+    for *keys, n in groups:
+        for counter, key in zip(totals, keys, strict=True):
+            counter[key or "-"] += n
 
-    def count(field: str) -> tuple[tuple[str, int], ...]:
-        rows = dossiers.order_by().values_list(field).annotate(n=Count("id"))
-        return tuple(sorted(((key or "-", n) for key, n in rows), key=lambda r: (-r[1], r[0])))
+    def table(counter: Counter) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(counter.items(), key=lambda r: (-r[1], r[0])))
 
+    status, channel, site_kind, timeliness, outside = totals
     return Summary(
-        total=dossiers.count(),
-        by_status=count("status"),
-        by_channel=count("channel"),
-        by_site_kind=count("receiving_site__kind"),
-        by_timeliness=count("timeliness"),
-        outside=dossiers.filter(outside_territory=True).count(),
+        total=sum(status.values()),
+        by_status=table(status),
+        by_channel=table(channel),
+        by_site_kind=table(site_kind),
+        by_timeliness=table(timeliness),
+        outside=outside[True],
     )

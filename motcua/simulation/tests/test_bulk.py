@@ -225,6 +225,20 @@ def test_a_second_bulk_run_skips_the_days_already_done(hanoi_data, clock):
     assert SimulatedDay.objects.count() == 3
 
 
+def test_a_bulk_run_leaves_the_planner_statistics_of_the_tables_it_wrote(hanoi_data, clock):
+    simulation_bulk_run(**{**WINDOW, "end": WINDOW["start"]})
+    with connection.cursor() as cursor:
+        for model in (Dossier, DossierEvent, Handover):
+            table, rows_written = model._meta.db_table, model.objects.count()
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+                counted = int(cursor.fetchone()[0])  # every row, on a table this small
+            else:
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+                counted = int(cursor.fetchone()[0].split()[0])
+            assert rows_written > 0 and counted == rows_written, table
+
+
 def test_the_bulk_path_continues_a_history_written_by_the_services(hanoi_data, clock):
     simulation_run(**{**WINDOW, "end": WINDOW["start"]})
     result = simulation_bulk_run(**WINDOW)

@@ -206,7 +206,18 @@ def test_a_summary_counts_the_dossiers_of_the_period(hanoi_data, clock):
     result = run(end=MONDAY)
     summary = simulation_summary(start=MONDAY, end=MONDAY)
     assert summary.total == result.dossiers
-    assert sum(n for _, n in summary.by_status) == summary.total
+    dossiers = Dossier.objects.all()
+    for table, field in (
+        (summary.by_status, "status"),
+        (summary.by_channel, "channel"),
+        (summary.by_site_kind, "receiving_site__kind"),
+        (summary.by_timeliness, "timeliness"),  # "-": not finished
+    ):
+        assert sum(n for _, n in table) == summary.total
+        assert dict(table) == {
+            key: dossiers.filter(**{field: "" if key == "-" else key}).count() for key, _ in table
+        }, field
+    assert summary.outside == dossiers.filter(outside_territory=True).count()
     assert 0 < summary.outside_share < 1
 
 

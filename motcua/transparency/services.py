@@ -566,9 +566,9 @@ def _grouped(
     """Add ``annotations`` (additive aggregates: counts and sums) by Hanoi ``day`` and by each
     dimension: one query grouped by the day and every dimension's code at once, added up here
     into the city's, each site's (and its branch's), each agency's and each procedure's rows.
-    One scan instead of one per dimension: on the generated year the receipts query reads
-    5.4 million rows and returns about 1.2 million groups, which Python adds up faster than
-    PostgreSQL scans the rows three more times."""
+    One scan instead of one per dimension: on the generated year (41.5 million events, 5.4
+    million dossiers) the rebuild's queries return 8.1 million groups in all, which Python adds
+    up in about a minute, less than the three more scans per query it replaces."""
     branches = branch_of_code(fresh=True)
     codes = {kind: path for kind, path in paths.by_kind().items() if path}
     values = {"day_": TruncDate(day, tzinfo=HANOI)}

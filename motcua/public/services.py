@@ -18,23 +18,18 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.selectors import procedure_get, version_on
 from motcua.core import clock
-from motcua.core.errors import Conflict, InvalidInput, InvalidTransition
-from motcua.dossiers.audit import event_append
-from motcua.dossiers.choices import Action, Channel, ReturnMethod, Status
-from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.core.errors import Conflict, InvalidInput
+from motcua.dossiers.choices import Action, ReturnMethod
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import lifecycle
 from motcua.dossiers.services.lifecycle import ApplicantIn, ComponentIn, Errors
 from motcua.organization.models import Site
-
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 # How long a second sending of the same form waits for the first to finish.
 RESEND_WAIT_SECONDS = 15
 
 
-def file_field(order: int) -> str:
-    """The field name a refusal about component ``order``'s file carries."""
-    return f"components.{order}.file"
+file_field = lifecycle.component_file_field
 
 
 def _checked(files: dict[int, UploadedFile]) -> dict[int, tuple[str, int, str]]:
@@ -48,53 +43,6 @@ def _checked(files: dict[int, UploadedFile]) -> dict[int, tuple[str, int, str]]:
             errors.add(file_field(order), exc.detail)
     errors.raise_if_any()
     return digests
-
-
-def dossier_attach_online(
-    *,
-    dossier: Dossier,
-    order: int,
-    file: UploadedFile,
-    digest: tuple[str, int, str] | None = None,
-    at: datetime | None = None,
-) -> DossierComponent:
-    """Store the applicant's file of component ``order`` of an online dossier under check.
-
-    The same checks as a staff scan (``lifecycle._digest``); the event has no actor, since the
-    applicant has no account. ``digest`` spares checking a file already checked.
-    """
-    at = at or clock.now()
-    sha, size, kind = digest or lifecycle._digest(file)
-    with transaction.atomic():
-        locked = lifecycle._lock(dossier.code, None)
-        if locked.channel != Channel.ONLINE or locked.status != Status.SUBMITTED:
-            raise InvalidTransition(
-                _("Files are added online only while the dossier waits for its check.")
-            )
-        component = locked.components.filter(order=order).first()
-        if component is None:
-            raise InvalidInput(
-                _("The dossier has no component number %(order)s.") % {"order": order},
-                field=file_field(order),
-            )
-        component.file.save(f"{locked.code}-{order:02d}.{EXTENSIONS[kind]}", file, save=False)
-        component.sha256, component.size, component.content_type = sha, size, kind
-        component.digitised_at = at
-        component.received = True
-        component.save(
-            update_fields=["file", "sha256", "size", "content_type", "digitised_at", "received"]
-        )
-        lifecycle._save(locked, [])
-        event_append(
-            dossier=locked,
-            action=Action.ATTACH,
-            at=at,
-            actor=None,
-            from_status=locked.status,
-            to_status=locked.status,
-            payload={"component": order, "sha256": sha, "size": size, "content_type": kind},
-        )
-    return component
 
 
 def _previous(key: str, digest: str) -> Dossier | None:
@@ -170,7 +118,6 @@ def dossier_file_online(
             applicant=applicant,
             object_unit_code=object_unit_code,
             files=files,
-            digests=digests,
             return_method=return_method,
             return_site_code=return_site_code,
             return_address=return_address,
@@ -190,7 +137,6 @@ def _file(
     applicant: ApplicantIn,
     object_unit_code: str,
     files: dict[int, UploadedFile],
-    digests: dict[int, tuple[str, int, str]],
     return_method: str,
     return_site_code: str,
     return_address: str,
@@ -201,8 +147,11 @@ def _file(
     version = version_on(
         procedure=procedure_get(code=procedure_code), day=lifecycle.clock_local(at).date()
     )
+    # Each file is checked and stored with the dossier it digitises, its checksum in the
+    # submission's event: one event, and nothing written when any file is refused.
     components = [
-        ComponentIn(order=c.order, received=c.order in files) for c in version.components.all()
+        ComponentIn(order=c.order, received=c.order in files, file=files.get(c.order))
+        for c in version.components.all()
     ]
     dossier, created = lifecycle.dossier_create(
         actor=None,
@@ -219,10 +168,4 @@ def _file(
         digest=digest,
         at=at,
     )
-    if created:
-        for order, upload in sorted(files.items()):
-            dossier_attach_online(
-                dossier=dossier, order=order, file=upload, digest=digests[order], at=at
-            )
-        dossier.refresh_from_db()
     return dossier, created

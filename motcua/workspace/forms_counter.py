@@ -25,12 +25,8 @@ from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.dossiers import rules
 from motcua.dossiers.choices import Action, ApplicantKind, PaymentMethod, ReturnMethod
-from motcua.dossiers.services.lifecycle import (
-    ALLOWED_UPLOADS,
-    MAX_UPLOAD_BYTES,
-    ComponentIn,
-    SupplementItem,
-)
+from motcua.dossiers.files import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES
+from motcua.dossiers.services.lifecycle import ComponentIn, SupplementItem
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit
 from motcua.organization.selectors.network import units_list

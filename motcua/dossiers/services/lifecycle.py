@@ -43,6 +43,7 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.errors import AlreadyExtended, ApologyTooLate, SupplementAlreadyRequested
+from motcua.dossiers.files import ALLOWED_UPLOADS, EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile
 from motcua.dossiers.models import Dossier, DossierComponent, Handover, Regime
 from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
 from motcua.dossiers.permissions import Actor, authorize, site_by_code
@@ -54,12 +55,6 @@ from motcua.worktime.selectors import work_calendar
 
 User = get_user_model()
 
-ALLOWED_UPLOADS = {
-    "application/pdf": b"%PDF",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG",
-}
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CALENDAR_YEARS_AHEAD = 2
 ONE_DAY_CLOSE = time(17, 0)
 
@@ -93,11 +88,14 @@ class ApplicantIn:
 
 @dataclass
 class ComponentIn:
+    """A component as received: its counts, and the scan or upload that digitises it."""
+
     order: int
     received: bool = True
     originals: int | None = None
     certified_copies: int | None = None
     copies: int | None = None
+    file: UploadedFile | StoredFile | None = None
 
 
 @dataclass
@@ -457,6 +455,7 @@ def _components(
     for order, component in catalog.items():
         pick = chosen.get(order) if given is not None else ComponentIn(order=order)
         received = pick is not None and pick.received
+        scan = _scan(pick, received, errors) if pick is not None else None
         default = component.quantity if received else 0
         counts = {
             "originals": default if component.copy_kind == "original" else 0,
@@ -475,10 +474,47 @@ def _components(
                 "required": component.required,
                 "received": received,
                 "copy_kind": component.copy_kind,
+                "scan": scan,
                 **counts,
             }
         )
     return rows
+
+
+def component_file_field(order: int) -> str:
+    """The field a refusal of component ``order``'s file names."""
+    return f"components.{order}.file"
+
+
+def _scan(
+    pick: ComponentIn, received: bool, errors: Errors
+) -> tuple[UploadedFile | StoredFile, StoredFile] | None:
+    """The file of a component and its digest (for an upload, under the name it will get)."""
+    if pick.file is None:
+        return None
+    if not received:
+        errors.add(
+            component_file_field(pick.order),
+            _("A component that was not received has no scan."),
+        )
+        return None
+    if isinstance(pick.file, StoredFile):
+        return pick.file, pick.file
+    try:
+        sha, size, kind = _digest(pick.file)
+    except InvalidInput as exc:
+        errors.add(component_file_field(pick.order), exc.detail)
+        return None
+    return pick.file, StoredFile(name="", sha256=sha, size=size, content_type=kind)
+
+
+def _store(field_file, name: str, file: UploadedFile | StoredFile) -> None:
+    """Put ``file`` in a model's file field: an upload is saved under ``name`` (plus its
+    type's extension); a stored file is referenced as it is."""
+    if isinstance(file, StoredFile):
+        field_file.name = file.name
+    else:
+        field_file.save(name, file, save=False)
 
 
 @dataclass
@@ -814,8 +850,10 @@ def _insert(
         payload["reason"] = reason
         dossier.finished_at = at
     insert_rows([dossier])
-    components = [
-        DossierComponent(
+    components = []
+    scans = {}
+    for row in intake.components:
+        component = DossierComponent(
             dossier=dossier,
             order=row["order"],
             name=row["name"],
@@ -824,11 +862,24 @@ def _insert(
             copies=row["copies"],
             received=row["received"],
         )
-        for row in intake.components
-    ]
+        if row["scan"] is not None:
+            file, digest = row["scan"]
+            name = f"{code}-{row['order']:02d}.{EXTENSIONS[digest.content_type]}"
+            _store(component.file, name, file)
+            component.sha256, component.size = digest.sha256, digest.size
+            component.content_type, component.digitised_at = digest.content_type, at
+            scans[str(row["order"])] = digest.sha256
+        components.append(component)
+    if scans:
+        # Digitised at receipt: the checksums of the scans (or uploads) join the chain here,
+        # as a later scan's do in its own event (``dossier_attach``).
+        payload["scans"] = scans
     insert_rows(components)
-    # The API answers with the components just written; spare it reading them back.
-    dossier._prefetched_objects_cache = {"components": components}
+    # The API answers with the components just written; spare it reading them back (a
+    # queryset holding them, as ``prefetch_related`` leaves it: ``.filter()`` still queries).
+    written = dossier.components.all()
+    written._result_cache, written._prefetch_done = components, True
+    dossier._prefetched_objects_cache = {"components": written}
     _event(
         dossier, decision, at=at, actor=actor, from_status="", site=site, payload=payload,
         first=True,
@@ -1467,18 +1518,22 @@ def dossier_complete(
     code: str,
     outcome: str = Outcome.GRANTED,
     note: str = "",
-    result_file: UploadedFile | None = None,
+    result_file: UploadedFile | StoredFile | None = None,
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """The agency's result is signed and goes to the return site (or by post or online)."""
+    """The agency's result is signed and goes to the return site (or by post or online);
+    ``result_file``, its electronic copy, is kept with it."""
     at = at or clock.now()
     if outcome not in Outcome.values:
         raise InvalidInput(_("The outcome is granted or rejected."), field="outcome")
     note = normalize(note or "").strip()
     if outcome == Outcome.REJECTED and not note:
         raise InvalidInput(_("Give the written reason for rejecting the request."), field="note")
-    digest = _digest(result_file) if result_file is not None else None
+    if isinstance(result_file, StoredFile):
+        digest = (result_file.sha256, result_file.size, result_file.content_type)
+    else:
+        digest = _digest(result_file) if result_file is not None else None
     dossier = _begin(
         actor=actor, code=code, action=Action.COMPLETE, expected_version=expected_version, site=None
     )
@@ -1506,7 +1561,7 @@ def dossier_complete(
         "custodian_agency", "custodian", "custodian_site",
     ]  # fmt: skip
     if digest is not None:
-        dossier.result_file.save(result_file.name, result_file, save=False)
+        _store(dossier.result_file, result_file.name, result_file)
         dossier.result_sha256 = digest[0]
         fields += ["result_file", "result_sha256"]
     _save(dossier, fields)
@@ -1690,8 +1745,7 @@ def dossier_attach(
             % {"name": component.name},
             field="order",
         )
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[kind]
-    component.file.save(f"{dossier.code}-{order:02d}.{extension}", file, save=False)
+    component.file.save(f"{dossier.code}-{order:02d}.{EXTENSIONS[kind]}", file, save=False)
     component.sha256, component.size, component.content_type = sha, size, kind
     component.digitised_at = at
     component.save(update_fields=["file", "sha256", "size", "content_type", "digitised_at"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, StaleVersion
+from motcua.dossiers.audit import chain_breaks
 from motcua.dossiers.choices import Status, Timeliness
+from motcua.dossiers.files import StoredFile
 from motcua.dossiers.models import DailySequence, Dossier, DossierEvent, Handover
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import (
@@ -275,8 +278,6 @@ def test_every_step_is_graded_on_the_control_slip(people, clock):
 
 
 def test_scans_are_checked_and_stored_with_a_checksum(people, clock, settings, tmp_path):
-    import hashlib
-
     settings.MEDIA_ROOT = tmp_path
     clock.set(2026, 3, 10, 9, 0)
     dossier = receive(people, justice_procedure())
@@ -295,6 +296,64 @@ def test_scans_are_checked_and_stored_with_a_checksum(people, clock, settings, t
     assert component.digitised_at is not None and component.content_type == "application/pdf"
     with component.file.open("rb") as stored:
         assert stored.read() == content
+
+
+def test_scans_given_at_receipt_digitise_their_components_in_the_receipt_event(
+    people, clock, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    content = b"%PDF-1.4\n% the declaration, scanned at the counter\n"
+    stored = StoredFile("samples/copy.pdf", "ab" * 32, 1234, "application/pdf")
+    dossier = receive(
+        people, justice_procedure(),
+        components=[svc.ComponentIn(order=1, file=SimpleUploadedFile("a.pdf", content)),
+                    svc.ComponentIn(order=2, file=stored)],
+    )  # fmt: skip
+    one, two = dossier.components.order_by("order")
+    assert one.sha256 == hashlib.sha256(content).hexdigest() and one.size == len(content)
+    assert one.file.name.endswith(f"/{dossier.code}-01.pdf")
+    with one.file.open("rb") as kept:
+        assert kept.read() == content
+    assert (two.file.name, two.sha256, two.size) == ("samples/copy.pdf", "ab" * 32, 1234)
+    assert one.digitised_at == two.digitised_at == dossier.submitted_at
+    event = DossierEvent.objects.get(dossier=dossier)
+    assert event.action == "receive" and dossier.version == 1  # no event per scan
+    assert event.payload["scans"] == {"1": one.sha256, "2": "ab" * 32}
+    assert list(chain_breaks([dossier.pk])) == []
+
+
+def test_a_scan_refused_at_receipt_is_named_and_nothing_is_written(people, clock, tmp_path,
+                                                                   settings):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    version = justice_procedure()
+    with pytest.raises(InvalidInput) as refused:
+        receive(people, version, components=[
+            svc.ComponentIn(order=1, file=SimpleUploadedFile("x.pdf", b"MZ not a pdf")),
+            svc.ComponentIn(order=2),
+        ])  # fmt: skip
+    assert refused.value.field == "components.1.file"
+    with pytest.raises(InvalidInput) as refused:
+        receive(people, version, decision="guide", components=[
+            svc.ComponentIn(order=1),
+            svc.ComponentIn(order=2, received=False,
+                            file=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n")),
+        ])  # fmt: skip
+    assert refused.value.field == "components.2.file"
+    assert not Dossier.objects.exists() and not list(tmp_path.glob("**/*.pdf"))
+
+
+def test_the_electronic_result_is_kept_with_its_checksum(people, clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = advance(people, receive(people, justice_procedure()), Status.IN_PROGRESS)
+    leader = actor(people["leader_tp"])
+    stored = StoredFile("samples/result.pdf", "cd" * 32, 999, "application/pdf")
+    done = svc.dossier_complete(actor=leader, code=dossier.code, result_file=stored)
+    assert (done.result_file.name, done.result_sha256) == ("samples/result.pdf", "cd" * 32)
+    event = DossierEvent.objects.filter(dossier=done).latest("seq")
+    assert event.payload["result_sha256"] == "cd" * 32
 
 
 def test_nothing_is_half_written_when_the_event_cannot_be_written(people, clock, monkeypatch):

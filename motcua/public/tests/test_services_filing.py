@@ -7,14 +7,14 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.core.errors import Conflict, InvalidInput, InvalidTransition
+from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.audit import chain_breaks
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import lifecycle as svc
-from motcua.dossiers.tests.helpers import APPLICANT, actor
+from motcua.dossiers.tests.helpers import APPLICANT
 from motcua.organization.models import Site
 from motcua.public import services
-from motcua.public.services import dossier_attach_online, dossier_file_online
+from motcua.public.services import dossier_file_online
 from motcua.public.tests.helpers import CERTIFY, PDF, PNG, pdf
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def file_online(site, *, key="k-1", files=None, **changes):
 def test_a_filing_writes_the_dossier_its_files_and_an_unbroken_trail(cn01):
     dossier, created = file_online(cn01)
     assert created and dossier.status == "submitted"
-    assert dossier.version == 3  # created, then one version per stored file
+    assert dossier.version == 1  # the files are stored with the submission, in its event
     assert list(chain_breaks([dossier.pk])) == []
 
 
@@ -94,8 +94,10 @@ def test_a_png_is_a_file_too(cn01):
     assert dossier.components.get(order=1).content_type == "image/png"
 
 
-def test_files_are_added_online_only_before_the_check(people, cn01):
+def test_the_files_are_stored_with_the_submission_and_its_event_holds_their_checksums(cn01):
     dossier, _ = file_online(cn01)
-    svc.dossier_accept_online(actor=actor(people["officer_cn01"]), code=dossier.code, site=cn01)
-    with pytest.raises(InvalidTransition):
-        dossier_attach_online(dossier=dossier, order=1, file=pdf())
+    files = {c.order: c for c in dossier.components.all()}
+    assert all(c.digitised_at == dossier.submitted_at for c in files.values())
+    events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
+    assert [e.action for e in events] == ["submit"]
+    assert events[0].payload["scans"] == {str(o): c.sha256 for o, c in files.items()}

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.choices import Channel, Status
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent
 from motcua.public.tests.helpers import BIRTH, CERTIFY, PDF, filing_data, pdf, personal_data, vi
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +66,9 @@ def test_filing_makes_a_submitted_dossier_with_its_files_and_checksums(citizen):
     )
     assert files[1].file.read() == PDF
     events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
-    assert [e.action for e in events] == ["submit", "attach", "attach"]
+    assert [e.action for e in events] == ["submit"]
     assert all(e.actor_id is None for e in events)
-    assert events[1].payload["sha256"] == files[1].sha256
+    assert events[0].payload["scans"] == {"1": files[1].sha256, "2": files[2].sha256}
     assert urlsplit(location).path == f"/thu-tuc/{CERTIFY}/nop-truc-tuyen/da-nop/"
 
 
@@ -102,7 +102,7 @@ def test_sending_the_form_again_files_once(citizen):
     again = filed_code(citizen.post(FORM, filing_data()))
     assert Dossier.objects.count() == 1
     assert parse_qs(urlsplit(first).query)["t"] and urlsplit(again).path == urlsplit(first).path
-    assert DossierEvent.objects.filter(action="attach").count() == 2  # files stored once
+    assert DossierComponent.objects.exclude(file="").count() == 2  # files stored once
 
 
 def test_the_same_form_with_other_content_is_refused(citizen):

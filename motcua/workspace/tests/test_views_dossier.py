@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from motcua.dossiers.choices import Status
+from motcua.dossiers.files import StoredFile
 from motcua.dossiers.models import Dossier, Handover
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
@@ -483,3 +484,15 @@ def test_the_page_reads_a_fixed_number_of_queries(
     page(client, in_progress)
     with django_assert_max_num_queries(13):
         page(client, in_progress)
+
+
+def test_the_timeline_says_which_components_were_digitised_at_receipt(client, people, clock):
+    clock.set(2026, 3, 10, 9, 0)
+    scan = StoredFile("samples/scan.pdf", "ab" * 32, 1000, "application/pdf")
+    dossier = receive(people, justice_procedure(), components=[
+        svc.ComponentIn(order=1, file=scan), svc.ComponentIn(order=2, file=scan),
+    ])  # fmt: skip
+    client.force_login(people["officer_cn01"])
+    html = page(client, dossier)
+    timeline = html[html.index('class="timeline"') :]
+    assert vi("Components %(orders)s digitised") % {"orders": "1, 2"} in timeline

@@ -234,6 +234,9 @@ def _event_details(event: DossierEvent, names: dict[str, str]) -> list[str]:
         lines.append(text)
     if event.action == Action.ATTACH and p.get("component"):
         lines.append(_("Component %(order)s digitised") % {"order": p["component"]})
+    if isinstance(p.get("scans"), dict) and p["scans"]:
+        orders = ", ".join(sorted(p["scans"], key=int))
+        lines.append(_("Components %(orders)s digitised") % {"orders": orders})
     if p.get("note"):
         lines.append(_("Note: %(note)s") % {"note": p["note"]})
     return [line for line in lines if line]

@@ -58,6 +58,7 @@ from motcua.simulation.services import (
     RunResult,
     day_plans,
     simulation_calendar,
+    simulation_samples_store,
     simulation_staff_ensure,
     simulation_until,
     staff_needed,
@@ -86,6 +87,7 @@ def simulation_bulk_run(
     (or Ctrl-C) rolls back the days being written and propagates; finished days stay committed.
     """
     until = simulation_until(end)
+    simulation_samples_store()
     done = set(
         SimulatedDay.objects.filter(
             seed=seed, scale=scale, day__gte=start, day__lte=end

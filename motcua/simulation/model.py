@@ -39,6 +39,14 @@ boundary-free share                a ward outside the receiving site's area: 20 
 (BOUNDARY_FREE_SHARE)              2025-07-01 (phase 3), 5 % before
 applicant lives elsewhere          15 % live in another ward than the object's
 (APPLICANT_ELSEWHERE)
+digitisation (SCAN_SHARE_FROM,     online: every component is an upload, digitised at filing;
+SCAN_SHARE_TO)                     in person or by post: the components scanned at receipt,
+                                   40 % of dossiers on 2025-01-01 rising linearly to 90 % on
+                                   2026-12-31 (flat outside); not at a refusal
+electronic result                  a result returned online always carries its electronic
+(RESULT_SHARE_FROM,                copy; the others 50 % on 2025-01-01 rising linearly to 90 %
+RESULT_SHARE_TO)                   on 2026-12-31; the files are the samples of
+                                   :mod:`~motcua.simulation.samples`, stored once
 refused at receipt                 1.5 %
 withdrawn                          1 %, at a random time before the finish
 stopped                            0.5 %, under a regime with a notice of stopping (2025)
@@ -187,6 +195,13 @@ BOUNDARY_FREE_FROM = date(2025, 7, 1)
 BOUNDARY_FREE_SHARE = 0.20
 BOUNDARY_FREE_SHARE_BEFORE = 0.05
 APPLICANT_ELSEWHERE = 0.15
+
+# -- digitisation (Decree 45/2020 art. 25; Decision 766 indicator 4.2) ----------------------------
+
+SCAN_SHARE_FROM = (date(2025, 1, 1), 0.40)
+SCAN_SHARE_TO = (date(2026, 12, 31), 0.90)
+RESULT_SHARE_FROM = (date(2025, 1, 1), 0.50)
+RESULT_SHARE_TO = (date(2026, 12, 31), 0.90)
 
 
 # -- outcomes -----------------------------------------------------------------------------------
@@ -372,14 +387,31 @@ ANSWERS = MappingProxyType(
 # -- arithmetic ---------------------------------------------------------------------------------
 
 
-def online_share(day: date) -> float:
-    """The share of dossiers filed online on ``day``: linear between the two anchors."""
-    (start, low), (end, high) = ONLINE_SHARE_FROM, ONLINE_SHARE_TO
+def _between_anchors(day: date, first: tuple[date, float], last: tuple[date, float]) -> float:
+    """Linear between two (date, share) anchors, flat outside."""
+    (start, low), (end, high) = first, last
     if day <= start:
         return low
     if day >= end:
         return high
     return low + (high - low) * (day - start).days / (end - start).days
+
+
+def online_share(day: date) -> float:
+    """The share of dossiers filed online on ``day``."""
+    return _between_anchors(day, ONLINE_SHARE_FROM, ONLINE_SHARE_TO)
+
+
+def scan_share(day: date) -> float:
+    """The share of paper dossiers (in person, by post) whose components are scanned at
+    receipt on ``day``."""
+    return _between_anchors(day, SCAN_SHARE_FROM, SCAN_SHARE_TO)
+
+
+def electronic_result_share(day: date) -> float:
+    """The share of results not returned online that also get an electronic copy, for
+    dossiers received on ``day``."""
+    return _between_anchors(day, RESULT_SHARE_FROM, RESULT_SHARE_TO)
 
 
 def weekday_factor(day: date) -> float:

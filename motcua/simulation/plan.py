@@ -84,7 +84,7 @@ _REQUEST_SUPPLEMENT, _RECEIVE_SUPPLEMENT, _EXTEND, _COMPLETE, _DELIVER, _WITHDRA
 )  # fmt: skip
 _GRANTED, _REJECTED = Outcome.GRANTED.value, Outcome.REJECTED.value
 _ONLINE, _POST, _IN_PERSON = Channel.ONLINE.value, Channel.POST.value, Channel.IN_PERSON.value
-_AT_SITE = ReturnMethod.SITE.value
+_AT_SITE, _ONLINE_RETURN = ReturnMethod.SITE.value, ReturnMethod.ONLINE.value
 
 # -- inputs -------------------------------------------------------------------------------------
 
@@ -167,7 +167,9 @@ class Step:
     pairs), ``due_at`` (receive_supplement: the due time once the pause is added),
     ``new_due_at`` (extend), ``assignee`` (assign) and ``to`` (handover) as actor names,
     ``outcome`` and ``note`` (complete), ``recipient_name`` and ``recipient_id_number``
-    (deliver). The first step creates the dossier: ``receive`` or ``refuse`` at the counter,
+    (deliver); ``scans`` (the first step: every component digitised with the sample scan)
+    and ``electronic`` (complete: the sample electronic result), present only when true.
+    The first step creates the dossier: ``receive`` or ``refuse`` at the counter,
     ``submit`` online.
     """
 
@@ -493,7 +495,7 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
         return None
     applicant = people.applicant(rng, day=day, ward_name=applicant_ward.name, channel=channel)
     return_method, return_site = _return(rng, ctx, channel, site)
-    return _timeline(
+    plan = _timeline(
         rng,
         ctx,
         site=site,
@@ -508,6 +510,27 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
         return_site=return_site,
         submitted=submitted,
     )
+    return None if plan is None else _with_files(plan, rng)
+
+
+def _with_files(plan: DossierPlan, rng: random.Random) -> DossierPlan:
+    """Mark the files of ``plan`` (model.scan_share, model.electronic_result_share): the
+    first step ``scans`` the components (every upload online; at the counter, a share of
+    receipts, never a refusal) and the completion keeps an ``electronic`` result. Drawn
+    after every other draw of the dossier, so they leave the rest of the plan as it was."""
+    first, steps = plan.steps[0], list(plan.steps)
+    if first.action == _SUBMIT or (
+        first.action == _RECEIVE and rng.random() < model.scan_share(plan.day)
+    ):
+        steps[0] = replace(first, params={**first.params, "scans": True})
+    complete = next((i for i, s in enumerate(steps) if s.action == _COMPLETE), None)
+    if complete is not None and (
+        plan.return_method == _ONLINE_RETURN
+        or rng.random() < model.electronic_result_share(plan.day)
+    ):
+        step = steps[complete]
+        steps[complete] = replace(step, params={**step.params, "electronic": True})
+    return replace(plan, steps=tuple(steps))
 
 
 def _counter_time(rng, day: date, calendar: WorkCalendar) -> datetime | None:

@@ -41,6 +41,7 @@ from motcua.simulation.plan import (
     Step,
     paper_transfer_due,
 )
+from motcua.simulation.samples import RESULT, SCAN
 from motcua.worktime.rules import WorkCalendar, add_working_time, extend_for_pause
 from motcua.worktime.rules import working_time_between as _between
 
@@ -416,10 +417,14 @@ def dossier_rows(
             _handle(complaints[step.params["kind"]], step, d)
         else:
             complaints[step.params["kind"]] = _complaint(d, step, written_at)
+    if first.params.get("scans"):
+        scan = (SCAN.name, SCAN.sha256, SCAN.size, SCAN.content_type, first.at)
+    else:
+        scan = ("", "", None, "", None)
     return DossierRows(
         dossier=_dossier_tuple(row),
         components=[
-            (dossier_id, order, name, originals, certified, copies, True, "", "", None, "", None)
+            (dossier_id, order, name, originals, certified, copies, True, *scan)
             for order, name, originals, certified, copies in d.version.components
         ],
         handovers=[_handover_tuple(h) for h in d.handovers],
@@ -505,6 +510,8 @@ def _create(d: _Dossier, first: Step, *, dossier_id: int, sequence: int) -> None
         "created_by_id": user.id if user else None,
     }
     payload: dict[str, Any] = {"channel": plan.channel, "code": code}
+    if first.params.get("scans") and version.components:
+        payload["scans"] = {str(c[0]): SCAN.sha256 for c in version.components}
     if decision in (Action.RECEIVE, Action.SUBMIT):
         # The plan computed the deadlines with the same rules, calendar and cut-off.
         calendar = d.calendar
@@ -707,11 +714,13 @@ def _complete(d: _Dossier, s: Step) -> None:
     row["custodian_site_id"] = (
         row["return_site_id"] if plan.return_method == ReturnMethod.SITE else d.site.id
     )
+    if s.params.get("electronic"):
+        row["result_file"], row["result_sha256"] = RESULT.name, RESULT.sha256
     d.event(
         Action.COMPLETE, s.at, user, from_status=before, agency=d.agency,
         payload={"outcome": s.params["outcome"], "note": note, "timeliness": row["timeliness"],
-                 "step_timeliness": handover["timeliness"], "result_sha256": "",
-                 "return_site": plan.return_site},
+                 "step_timeliness": handover["timeliness"],
+                 "result_sha256": row["result_sha256"], "return_site": plan.return_site},
     )  # fmt: skip
 
 

@@ -19,12 +19,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from hashlib import sha256
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.catalog.selectors import procedure_get, version_on
 from motcua.core import clock
+from motcua.core.refcache import reference_cache
 from motcua.dossiers.choices import Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.notifications import notifications_silenced
@@ -57,6 +62,7 @@ from motcua.simulation.plan import (
     plan_day,
 )
 from motcua.simulation.rows import agency_username, officer_username
+from motcua.simulation.samples import RESULT, SAMPLES, SCAN
 from motcua.simulation.selectors import reference_on
 from motcua.worktime.rules import HANOI
 from motcua.worktime.selectors import work_calendar
@@ -192,6 +198,34 @@ def _site(step: Step) -> Site:
     return site_by_code(step.params["site"])
 
 
+def simulation_samples_store() -> None:
+    """Store the sample scan and result (:mod:`~motcua.simulation.samples`) once, through
+    the storage API, under the names simulated dossiers reference; a file that differs from
+    its sample is replaced."""
+    for sample, content in SAMPLES:
+        if default_storage.exists(sample.name):
+            with default_storage.open(sample.name, "rb") as kept:
+                if sha256(kept.read()).hexdigest() == sample.sha256:
+                    continue
+            default_storage.delete(sample.name)
+        name = default_storage.save(sample.name, ContentFile(content))
+        if name != sample.name:  # a storage that renames would break every reference
+            raise RuntimeError(f"the storage saved {sample.name} as {name}")
+
+
+def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn] | None:
+    """Every component of the plan's procedure version, with the sample scan, when the plan
+    digitises them at receipt (``None``: received as the catalogue lists them)."""
+    if not first.params.get("scans"):
+        return None
+    day = timezone.localdate(first.at)
+    version = reference_cache.get_or_set(
+        ("simulation.components", plan.procedure, day),
+        lambda: version_on(procedure=procedure_get(code=plan.procedure), day=day),
+    )
+    return [svc.ComponentIn(order=c.order, file=SCAN) for c in version.components.all()]
+
+
 def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
     first, *rest = plan.steps
     applicant = plan.applicant
@@ -216,6 +250,7 @@ def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
         fee_paid=plan.fee_paid,
         payment_method=plan.payment_method,
         reason=first.params.get("reason", ""),
+        components=_scanned(plan, first),
         at=first.at,
     )
     if dossier.competent_agency.code != plan.agency or dossier.due_at != plan.original_due_at:
@@ -282,7 +317,12 @@ REPLAY: dict[str, Callable[..., Dossier]] = {
         actor=a, code=code, new_due_at=s.params["new_due_at"], reason=s.params["reason"], at=s.at
     ),
     Action.COMPLETE: lambda code, s, a, staff, plan: svc.dossier_complete(
-        actor=a, code=code, outcome=s.params["outcome"], note=s.params["note"], at=s.at
+        actor=a,
+        code=code,
+        outcome=s.params["outcome"],
+        note=s.params["note"],
+        result_file=RESULT if s.params.get("electronic") else None,
+        at=s.at,
     ),
     Action.DELIVER: lambda code, s, a, staff, plan: svc.dossier_deliver(
         actor=a,
@@ -409,6 +449,7 @@ def simulation_run(
     """
     until = simulation_until(end)
     calendar = simulation_calendar(start, end)
+    simulation_samples_store()
     done = set(
         SimulatedDay.objects.filter(
             seed=seed, scale=scale, day__gte=start, day__lte=end

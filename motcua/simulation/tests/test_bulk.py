@@ -26,6 +26,7 @@ from motcua.organization.models import AdministrativeUnit, Agency, Site
 from motcua.simulation import bulk, rows
 from motcua.simulation.bulk import simulation_bulk_run
 from motcua.simulation.models import SimulatedDay
+from motcua.simulation.samples import RESULT
 from motcua.simulation.services import simulation_run
 from motcua.worktime.rules import HANOI
 
@@ -184,6 +185,10 @@ def test_the_bulk_path_writes_every_row_the_services_write(hanoi_data, clock):
     assert {"granted", "rejected"} <= {d["outcome"] for d in dossiers}
     assert any(d["outside_territory"] for d in dossiers)
     assert any(not d["outside_territory"] for d in dossiers)
+    # Scanned at receipt and not, with an electronic result and without.
+    scanned = {c["digitised_at"] is not None for c in exact["components"]}
+    assert scanned == {True, False}
+    assert {"", RESULT.sha256} <= {d["result_sha256"] for d in dossiers}
     assert_same(exact, fast)
     assert list(chain_breaks()) == []
 

@@ -40,6 +40,9 @@ def test_the_command_simulates_with_progress_and_a_summary(hanoi_data, clock):
         .exclude(status__in=["submitted", "guided", "refused"])
         .count()
     )
+    # Indicator 4.2: finished with every component scanned and an electronic result.
+    done = Figure.objects.filter(kind="city").aggregate(d=Sum("digitised"), f=Sum("finished"))
+    assert 0 < done["d"] < done["f"]
 
 
 def test_the_bulk_path_writes_the_same_history_with_progress(hanoi_data, clock):

@@ -19,6 +19,14 @@ def test_online_share_rises_linearly_from_35_to_80_percent_and_is_flat_outside()
     assert model.online_share(date(2027, 6, 1)) == pytest.approx(0.80)
 
 
+def test_digitisation_shares_rise_linearly_through_the_two_years():
+    assert model.scan_share(date(2024, 6, 1)) == pytest.approx(0.40)
+    assert model.scan_share(date(2026, 1, 1)) == pytest.approx(0.40 + 0.50 * 365 / 729)
+    assert model.scan_share(date(2027, 6, 1)) == pytest.approx(0.90)
+    assert model.electronic_result_share(date(2025, 1, 1)) == pytest.approx(0.50)
+    assert model.electronic_result_share(date(2026, 12, 31)) == pytest.approx(0.90)
+
+
 def test_weekday_factors_put_monday_highest_and_friday_lowest_averaging_one():
     monday, *middle, friday = model.WEEKDAY_FACTOR[:5]
     assert monday == max(model.WEEKDAY_FACTOR)

@@ -395,6 +395,26 @@ def test_the_online_share_rises_through_the_two_years():
     )
 
 
+@pytest.mark.parametrize("day", [date(2025, 3, 5), date(2026, 11, 18)])
+def test_components_are_digitised_at_receipt_and_results_kept_electronically_as_modelled(day):
+    plans = plan(day, scale=0.1)
+    online = [p for p in plans if p.channel == "online"]
+    assert all(p.steps[0].params.get("scans") for p in online)  # every upload
+    received = [p for p in counter(plans) if p.steps[0].action == Action.RECEIVE]
+    assert share(received, lambda p: p.steps[0].params.get("scans")) == pytest.approx(
+        model.scan_share(day), abs=0.03
+    )
+    refused = [p for p in counter(plans) if p.steps[0].action == Action.REFUSE]
+    assert refused and not any(p.steps[0].params.get("scans") for p in refused)
+    completed = [p for p in plans if step(p, Action.COMPLETE)]
+    by_return = {
+        how: [p for p in completed if (p.return_method == "online") == how] for how in (1, 0)
+    }
+    assert all(step(p, Action.COMPLETE).params.get("electronic") for p in by_return[1])
+    electronic = share(by_return[0], lambda p: step(p, Action.COMPLETE).params.get("electronic"))
+    assert electronic == pytest.approx(model.electronic_result_share(day), abs=0.03)
+
+
 def test_popular_procedures_weigh_more_within_their_sector(plans):
     inner = {s.code for s in synthetic.sites() if s.area == "inner"}
     copies = [

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from motcua.dossiers.choices import Action, Channel, Outcome, ReturnMethod, Status
@@ -85,6 +86,9 @@ _REQUEST_SUPPLEMENT, _RECEIVE_SUPPLEMENT, _EXTEND, _COMPLETE, _DELIVER, _WITHDRA
 _GRANTED, _REJECTED = Outcome.GRANTED.value, Outcome.REJECTED.value
 _ONLINE, _POST, _IN_PERSON = Channel.ONLINE.value, Channel.POST.value, Channel.IN_PERSON.value
 _AT_SITE, _ONLINE_RETURN = ReturnMethod.SITE.value, ReturnMethod.ONLINE.value
+_SCANNED, _ELECTRONIC = MappingProxyType({"scans": True}), MappingProxyType({"electronic": True})
+_MASK64 = (1 << 64) - 1
+_SCAN_SALT, _RESULT_SALT = 0x5CA9_0001, 0x5CA9_0002
 
 # -- inputs -------------------------------------------------------------------------------------
 
@@ -495,7 +499,14 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
         return None
     applicant = people.applicant(rng, day=day, ward_name=applicant_ward.name, channel=channel)
     return_method, return_site = _return(rng, ctx, channel, site)
-    plan = _timeline(
+    # The files (model.scan_share, model.electronic_result_share): every upload online; at
+    # the counter a share of receipts scans the components; a result returned online is
+    # electronic, a share of the others too.
+    scans = channel == _ONLINE or _share_draw(bits, _SCAN_SALT) < model.scan_share(day)
+    electronic = return_method == _ONLINE_RETURN or (
+        _share_draw(bits, _RESULT_SALT) < model.electronic_result_share(day)
+    )
+    return _timeline(
         rng,
         ctx,
         site=site,
@@ -509,28 +520,19 @@ def _dossier(ctx: _Context, source: str, key: str, bits: int) -> DossierPlan | N
         return_method=return_method,
         return_site=return_site,
         submitted=submitted,
+        scans=scans,
+        electronic=electronic,
     )
-    return None if plan is None else _with_files(plan, rng)
 
 
-def _with_files(plan: DossierPlan, rng: random.Random) -> DossierPlan:
-    """Mark the files of ``plan`` (model.scan_share, model.electronic_result_share): the
-    first step ``scans`` the components (every upload online; at the counter, a share of
-    receipts, never a refusal) and the completion keeps an ``electronic`` result. Drawn
-    after every other draw of the dossier, so they leave the rest of the plan as it was."""
-    first, steps = plan.steps[0], list(plan.steps)
-    if first.action == _SUBMIT or (
-        first.action == _RECEIVE and rng.random() < model.scan_share(plan.day)
-    ):
-        steps[0] = replace(first, params={**first.params, "scans": True})
-    complete = next((i for i, s in enumerate(steps) if s.action == _COMPLETE), None)
-    if complete is not None and (
-        plan.return_method == _ONLINE_RETURN
-        or rng.random() < model.electronic_result_share(plan.day)
-    ):
-        step = steps[complete]
-        steps[complete] = replace(step, params={**step.params, "electronic": True})
-    return replace(plan, steps=tuple(steps))
+def _share_draw(bits: int, salt: int) -> float:
+    """A uniform draw in [0, 1) from a dossier's 64 random bits and a ``salt``, apart from the
+    dossier's own ``Random`` stream (SplitMix64's finaliser): a new draw that leaves every
+    existing draw of the dossier as it was, for the cost of a few multiplications."""
+    z = (bits + salt) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return ((z ^ (z >> 31)) >> 11) / 9007199254740992.0  # 2**53
 
 
 def _counter_time(rng, day: date, calendar: WorkCalendar) -> datetime | None:
@@ -652,6 +654,8 @@ def _timeline(
     return_method: str,
     return_site: str,
     submitted: datetime,
+    scans: bool,
+    electronic: bool,
 ) -> DossierPlan | None:
     calendar = ctx.calendar_of(site)
     clock = _Clock(calendar, rng)
@@ -689,7 +693,7 @@ def _timeline(
     refusal = {"reason": rng.choice(model.REFUSAL_REASONS)}
     finish = _finish_class(rng, odds)
     if online:
-        steps.append(Step(_SUBMIT, submitted, CITIZEN))
+        steps.append(Step(_SUBMIT, submitted, CITIZEN, _SCANNED if scans else {}))
         # Checking takes at most a third of the time to the due time (a same-day procedure is
         # checked at once), unless this check is late; a late check makes a late dossier
         # only when the finish was drawn late or the limit leaves room for it.
@@ -707,7 +711,8 @@ def _timeline(
     else:
         if refused:
             return plan([Step(_REFUSE, submitted, OFFICER, {**officer, **refusal})])
-        steps.append(Step(_RECEIVE, submitted, OFFICER, officer))
+        received = {**officer, **_SCANNED} if scans else officer
+        steps.append(Step(_RECEIVE, submitted, OFFICER, received))
         transfer_due = paper_transfer_due(submitted, calendar, cutoff)
         room = clock.between(submitted, transfer_due).total_seconds()
         transferred = clock.after(submitted, max(60, min(clock.minutes(delays.transfer), room)))
@@ -755,6 +760,7 @@ def _timeline(
         Step(_COMPLETE, finished, roles[-1], {
             "outcome": _REJECTED if rejected else _GRANTED,
             "note": rng.choice(model.REJECTION_NOTES) if rejected else "",
+            **(_ELECTRONIC if electronic else {}),
         })
     )  # fmt: skip
     if rng.random() < odds.deliver:

@@ -189,7 +189,7 @@ MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL.raw()
 SMS_BACKEND = env.SMS_BACKEND.raw()
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
 
 PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
 REFERENCE_CACHE_SECONDS = env.as_int(env.REFERENCE_CACHE_SECONDS)

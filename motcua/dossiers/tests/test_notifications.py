@@ -329,7 +329,7 @@ def test_an_email_the_server_refuses_ends_failed(settings, django_capture_on_com
 def test_with_a_queue_the_retry_is_deferred_by_the_back_off(
     settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
     settings.SMS_BACKEND = f"{__name__}.BrokenSmsBackend"
     now = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
     monkeypatch.setattr("motcua.core.clock.now", lambda: now)
@@ -447,7 +447,7 @@ def test_the_backend_comes_from_settings(settings):
 def test_with_the_database_queue_the_task_row_commits_with_the_dossier(
     settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
     dossier = make_dossier()
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
@@ -464,7 +464,7 @@ def test_with_the_database_queue_the_task_row_commits_with_the_dossier(
 
 
 def test_with_the_database_queue_a_rollback_leaves_no_task(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
     dossier = make_dossier()
 
     with pytest.raises(RuntimeError), transaction.atomic():

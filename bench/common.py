@@ -65,26 +65,31 @@ def motcua(*args: str, url: str, check: bool = True) -> subprocess.CompletedProc
     )
 
 
+SERVERS = ("gunicorn", "granian")
+
+
+def server_command(server: str, *, workers: int, threads: int, port: int) -> list[str]:
+    """The command that serves motcua's WSGI application with ``server``: ``workers``
+    processes, each running the application in ``threads`` threads."""
+    if server == "granian":
+        return [
+            str(BIN / "granian"), "--interface", "wsgi", "motcua.wsgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--blocking-threads", str(threads), "--runtime-threads", "1",
+            "--log-level", "warning",
+        ]  # fmt: skip
+    return [
+        str(BIN / "gunicorn"), "motcua.wsgi", "-w", str(workers), "-k", "gthread",
+        "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30",
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
 @contextmanager
-def gunicorn(url: str, *, workers: int, threads: int, port: int):
-    """Serve motcua on ``port`` for the duration of the block."""
+def gunicorn(url: str, *, workers: int, threads: int, port: int, server: str = "gunicorn"):
+    """Serve motcua on ``port`` for the duration of the block (with gunicorn, or ``server``)."""
     process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "motcua.wsgi",
-            "-w",
-            str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
+        server_command(server, workers=workers, threads=threads, port=port),
         env=server_env(url),
         cwd=ROOT,
     )

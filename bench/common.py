@@ -1,4 +1,4 @@
-"""Shared plumbing of the benchmarks: a scratch PostgreSQL database, a gunicorn server, timing.
+"""Shared plumbing of the benchmarks: a scratch PostgreSQL database, an application server, timing.
 
 Benchmarks are programs, not tests: each prints a JSON result and a Markdown row for
 docs/benchmarks.md, and always measures a raw baseline in the same run.
@@ -86,8 +86,8 @@ def server_command(server: str, *, workers: int, threads: int, port: int) -> lis
 
 
 @contextmanager
-def gunicorn(url: str, *, workers: int, threads: int, port: int, server: str = "gunicorn"):
-    """Serve motcua on ``port`` for the duration of the block (with gunicorn, or ``server``)."""
+def serve(url: str, *, workers: int, threads: int, port: int, server: str = "granian"):
+    """Serve motcua on ``port`` with ``server`` for the duration of the block."""
     process = subprocess.Popen(
         server_command(server, workers=workers, threads=threads, port=port),
         env=server_env(url),
@@ -106,7 +106,7 @@ def gunicorn(url: str, *, workers: int, threads: int, port: int, server: str = "
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("gunicorn did not start")
+            raise RuntimeError(f"{server} did not start")
         yield process
     finally:
         process.terminate()

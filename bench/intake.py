@@ -28,9 +28,9 @@ from bench.common import (
     DEFAULT_URL,
     ROOT,
     SERVERS,
-    gunicorn,
     recreate_database,
     report,
+    serve,
     server_env,
     summary,
 )
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--server", choices=SERVERS, default="gunicorn")
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     args = parser.parse_args()
 
     import subprocess
@@ -159,7 +159,7 @@ def main() -> None:
     per_client = args.dossiers // args.clients
     branches = [f"CN{n:02d}" for n in range(1, 13)]
 
-    with gunicorn(args.database, workers=args.workers, threads=args.threads, port=args.port,
+    with serve(args.database, workers=args.workers, threads=args.threads, port=args.port,
                   server=args.server):  # fmt: skip
         # Warm up every worker (imports, pools, calendars) before measuring.
         api_client((args.port, tokens["CN01"], 30, 10_000_000))

@@ -21,7 +21,7 @@ import time
 
 import psycopg
 
-from bench.common import DEFAULT_URL, ROOT, gunicorn, report, server_env, summary
+from bench.common import DEFAULT_URL, ROOT, SERVERS, report, serve, server_env, summary
 from bench.intake import run_pool
 
 RAW_SQL = """
@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     args = parser.parse_args()
     tokens = json.loads(
         subprocess.run(
@@ -97,7 +98,8 @@ def main() -> None:
         return [rng.choice(codes) for _ in range(per_client)]
 
     results = {"dossiers_in_database": total}
-    with gunicorn(args.database, workers=args.workers, threads=args.threads, port=args.port):
+    with serve(args.database, workers=args.workers, threads=args.threads, port=args.port,
+                  server=args.server):  # fmt: skip
         api_reader((args.port, tokens["director"], sample(all_codes)[:200]))  # warm up
         for name, token, codes in (
             ("api_director", tokens["director"], all_codes),

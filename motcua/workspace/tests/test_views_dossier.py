@@ -496,3 +496,15 @@ def test_the_timeline_says_which_components_were_digitised_at_receipt(client, pe
     html = page(client, dossier)
     timeline = html[html.index('class="timeline"') :]
     assert vi("Components %(orders)s digitised") % {"orders": "1, 2"} in timeline
+
+
+def test_the_timeline_says_when_the_result_was_kept_electronically(client, people, clock):
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = advance(people, receive(people, justice_procedure()), Status.IN_PROGRESS)
+    result = StoredFile("samples/result.pdf", "cd" * 32, 999, "application/pdf")
+    svc.dossier_complete(actor=actor(people["leader_tp"]), code=dossier.code, result_file=result)
+    client.force_login(people["officer_cn01"])
+    html = page(client, dossier)
+    timeline = html[html.index('class="timeline"') :]
+    expected = vi("Electronic result kept (SHA-256 %(digest)s…)") % {"digest": "cd" * 6}
+    assert expected in timeline

@@ -234,6 +234,10 @@ def _event_details(event: DossierEvent, names: dict[str, str]) -> list[str]:
         lines.append(text)
     if event.action == Action.ATTACH and p.get("component"):
         lines.append(_("Component %(order)s digitised") % {"order": p["component"]})
+    if event.action == Action.COMPLETE and p.get("result_sha256"):
+        lines.append(
+            _("Electronic result kept (SHA-256 %(digest)s…)") % {"digest": p["result_sha256"][:12]}
+        )
     if isinstance(p.get("scans"), dict) and p["scans"]:
         orders = ", ".join(sorted(p["scans"], key=int))
         lines.append(_("Components %(orders)s digitised") % {"orders": orders})

@@ -31,6 +31,8 @@ urlpatterns = [
     path("dossiers/<str:code>/", dossier.detail, name="dossier"),
     path("dossiers/<str:code>/act/<str:action>/", dossier.act, name="act"),
     path("dossiers/<str:code>/components/<int:order>/", dossier.attach, name="attach"),
+    path("dossiers/<str:code>/components/<int:order>/file/", dossier.scan, name="scan"),
+    path("dossiers/<str:code>/result/", dossier.result_file, name="result_file"),
     # Dashboards
     path("dashboard/branch/", dashboards.branch, name="branch_dashboard"),
     path("dashboard/center/", dashboards.center, name="center_dashboard"),

@@ -508,3 +508,36 @@ def test_the_timeline_says_when_the_result_was_kept_electronically(client, peopl
     timeline = html[html.index('class="timeline"') :]
     expected = vi("Electronic result kept (SHA-256 %(digest)s…)") % {"digest": "cd" * 6}
     assert expected in timeline
+
+
+def test_the_scans_and_the_electronic_result_open_for_those_who_see_the_dossier(
+    client, people, clock, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    content = b"%PDF-1.4\n% the declaration, scanned\n"
+    dossier = receive(people, justice_procedure(), components=[
+        svc.ComponentIn(order=1, file=SimpleUploadedFile("a.pdf", content)),
+        svc.ComponentIn(order=2),
+    ])  # fmt: skip
+    dossier = advance(people, dossier, Status.IN_PROGRESS)
+    svc.dossier_complete(
+        actor=actor(people["leader_tp"]), code=dossier.code,
+        result_file=SimpleUploadedFile("kq.pdf", b"%PDF-1.4\n% the result\n"),
+    )  # fmt: skip
+    client.force_login(people["officer_cn01"])
+    html = page(client, dossier)
+    scan_url = f"/workspace/dossiers/{dossier.code}/components/1/file/"
+    result_url = f"/workspace/dossiers/{dossier.code}/result/"
+    assert f'href="{scan_url}"' in html and f'href="{result_url}"' in html
+    assert f"/workspace/dossiers/{dossier.code}/components/2/file/" not in html  # not scanned
+    response = client.get(scan_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == content
+    result = client.get(result_url)
+    assert b"".join(result.streaming_content) == b"%PDF-1.4\n% the result\n"
+    assert client.get(f"/workspace/dossiers/{dossier.code}/components/2/file/").status_code == 404
+    assert client.get(f"/workspace/dossiers/{dossier.code}/components/9/file/").status_code == 404
+    client.force_login(people["officer_cn07"])  # another site: no such dossier
+    assert client.get(scan_url).status_code == 404
+    assert client.get(result_url).status_code == 404

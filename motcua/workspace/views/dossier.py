@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from motcua.dossiers.choices import (
     PaymentMethod,
     ReturnMethod,
 )
+from motcua.dossiers.files import EXTENSIONS
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.permissions import ACTION_ROLES, SITE, authorize
 from motcua.dossiers.selectors import (
@@ -598,6 +599,38 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         for error in [*form.non_field_errors(), *(e for f in form for e in f.errors)]:
             messages.error(request, error)
     return render(request, "workspace/dossier/detail.html", context, status=status)
+
+
+def _stored(field_file, content_type: str, name: str) -> FileResponse:
+    """A dossier's stored file, shown in the browser (a PDF or an image)."""
+    if not field_file:
+        raise Http404(name)
+    try:
+        opened = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(name) from exc
+    return FileResponse(opened, content_type=content_type or None, filename=name)
+
+
+@require_GET
+@staff_view
+def scan(request: HttpRequest, code: str, order: int) -> FileResponse:
+    """The scan of component ``order``, to whoever may see the dossier."""
+    dossier = get_visible(request, code)
+    component = dossier.components.filter(order=order).first()
+    if component is None:
+        raise Http404(order)
+    extension = EXTENSIONS.get(component.content_type, "bin")
+    name = f"{dossier.code}-{order:02d}.{extension}"
+    return _stored(component.file, component.content_type, name)
+
+
+@require_GET
+@staff_view
+def result_file(request: HttpRequest, code: str) -> FileResponse:
+    """The electronic result, to whoever may see the dossier."""
+    dossier = get_visible(request, code)
+    return _stored(dossier.result_file, "application/pdf", f"{dossier.code}-ket-qua.pdf")
 
 
 @require_POST

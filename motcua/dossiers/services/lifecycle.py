@@ -489,7 +489,7 @@ def component_file_field(order: int) -> str:
 def _scan(
     pick: ComponentIn, received: bool, errors: Errors
 ) -> tuple[UploadedFile | StoredFile, StoredFile] | None:
-    """The file of a component and its digest (for an upload, under the name it will get)."""
+    """The file of a component and its digest (an upload's as a nameless ``StoredFile``)."""
     if pick.file is None:
         return None
     if not received:
@@ -509,8 +509,8 @@ def _scan(
 
 
 def _store(field_file, name: str, file: UploadedFile | StoredFile) -> None:
-    """Put ``file`` in a model's file field: an upload is saved under ``name`` (plus its
-    type's extension); a stored file is referenced as it is."""
+    """Put ``file`` in a model's file field: an upload is saved under ``name``; a file
+    already in storage is referenced under its own name."""
     if isinstance(file, StoredFile):
         field_file.name = file.name
     else:
@@ -864,7 +864,7 @@ def _insert(
         )
         if row["scan"] is not None:
             file, digest = row["scan"]
-            name = f"{code}-{row['order']:02d}.{EXTENSIONS[digest.content_type]}"
+            name = f"{code}-{row['order']:02d}.{EXTENSIONS.get(digest.content_type, 'bin')}"
             _store(component.file, name, file)
             component.sha256, component.size = digest.sha256, digest.size
             component.content_type, component.digitised_at = digest.content_type, at

@@ -3,7 +3,8 @@
 The dossier itself is made by :func:`motcua.dossiers.services.lifecycle.dossier_create` with
 ``decision="submit"``, like any other; what is here is the citizen's side of it: their files,
 checked by the same rules as a staff scan (type by first bytes, size, SHA-256) and stored with
-an ``attach`` event whose actor is nobody (the applicant), all in the filing's transaction.
+the components they digitise, their checksums in the ``submit`` event (whose actor is nobody:
+the applicant), all in the filing's transaction.
 """
 
 from __future__ import annotations

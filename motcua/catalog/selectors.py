@@ -12,6 +12,7 @@ from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.rules import Period, Process, Step
 from motcua.core.dates import format_day
 from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.organization.choices import AgencyKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency
@@ -71,6 +72,14 @@ def version_on(*, procedure: Procedure, day: date) -> ProcedureVersion:
             % {"code": procedure.code, "day": format_day(day)}
         )
     return version
+
+
+def version_in_force(*, procedure_code: str, day: date) -> ProcedureVersion:
+    """:func:`version_on` by the procedure's code, kept in the reference cache (intake)."""
+    return reference_cache.get_or_set(
+        ("version", procedure_code, day),
+        lambda: version_on(procedure=procedure_get(code=procedure_code), day=day),
+    )
 
 
 def versions_of(*, procedure: Procedure) -> list[ProcedureVersion]:

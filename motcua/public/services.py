@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.catalog.selectors import procedure_get, version_on
+from motcua.catalog.selectors import procedure_get, version_in_force
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.choices import Action, ReturnMethod
@@ -119,6 +119,7 @@ def dossier_file_online(
             applicant=applicant,
             object_unit_code=object_unit_code,
             files=files,
+            digests=digests,
             return_method=return_method,
             return_site_code=return_site_code,
             return_address=return_address,
@@ -138,6 +139,7 @@ def _file(
     applicant: ApplicantIn,
     object_unit_code: str,
     files: dict[int, UploadedFile],
+    digests: dict[int, tuple[str, int, str]],
     return_method: str,
     return_site_code: str,
     return_address: str,
@@ -145,15 +147,14 @@ def _file(
     digest: str,
     at: datetime,
 ) -> tuple[Dossier, bool]:
-    version = version_on(
-        procedure=procedure_get(code=procedure_code), day=lifecycle.clock_local(at).date()
-    )
-    # Each file is checked and stored with the dossier it digitises, its checksum in the
-    # submission's event: one event, and nothing written when any file is refused.
+    version = version_in_force(procedure_code=procedure_code, day=lifecycle.clock_local(at).date())
+    # Each file (checked once, by ``_checked``) is stored with the dossier it digitises, its
+    # checksum in the submission's event: one event, and nothing written when one is refused.
     components = [
-        ComponentIn(order=c.order, received=c.order in files, file=files.get(c.order))
+        ComponentIn(order=c.order, received=c.order in files, file=files.get(c.order),
+                    digest=digests.get(c.order))
         for c in version.components.all()
-    ]
+    ]  # fmt: skip
     dossier, created = lifecycle.dossier_create(
         actor=None,
         site=site,

@@ -27,9 +27,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.catalog.selectors import procedure_get, version_on
+from motcua.catalog.selectors import version_in_force
 from motcua.core import clock
-from motcua.core.refcache import reference_cache
 from motcua.dossiers.choices import Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.notifications import notifications_silenced
@@ -218,11 +217,7 @@ def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn] | None:
     digitises them at receipt (``None``: received as the catalogue lists them)."""
     if not first.params.get("scans"):
         return None
-    day = timezone.localdate(first.at)
-    version = reference_cache.get_or_set(
-        ("simulation.components", plan.procedure, day),
-        lambda: version_on(procedure=procedure_get(code=plan.procedure), day=day),
-    )
+    version = version_in_force(procedure_code=plan.procedure, day=timezone.localdate(first.at))
     return [svc.ComponentIn(order=c.order, file=SCAN) for c in version.components.all()]
 
 

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.catalog.selectors import competent_agency_for, procedure_get, version_on
+from motcua.catalog.selectors import competent_agency_for, version_in_force
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleVersion
 from motcua.core.refcache import reference_cache
@@ -96,6 +96,8 @@ class ComponentIn:
     certified_copies: int | None = None
     copies: int | None = None
     file: UploadedFile | StoredFile | None = None
+    #: (sha256, size, type) of ``file`` when the caller already checked it (``_digest``).
+    digest: tuple[str, int, str] | None = None
 
 
 @dataclass
@@ -501,7 +503,7 @@ def _scan(
     if isinstance(pick.file, StoredFile):
         return pick.file, pick.file
     try:
-        sha, size, kind = _digest(pick.file)
+        sha, size, kind = pick.digest or _digest(pick.file)
     except InvalidInput as exc:
         errors.add(component_file_field(pick.order), exc.detail)
         return None
@@ -551,10 +553,7 @@ def _intake(
 ) -> Intake:
     day = clock_local(at).date()
     errors = Errors()
-    version = reference_cache.get_or_set(
-        ("version", procedure_code, day),
-        lambda: version_on(procedure=procedure_get(code=procedure_code), day=day),
-    )
+    version = version_in_force(procedure_code=procedure_code, day=day)
     if channel not in Channel.values:
         errors.add("channel", _("Choose in person, online or post."))
     applicant = _validate_applicant(applicant, errors, year=day.year)

@@ -33,7 +33,7 @@ def format_code(unit_id: str, day: date, sequence: int) -> str:
     """Return the code of the ``sequence``-th dossier that ``unit_id`` received on ``day``."""
     if not 1 <= sequence <= MAX_DAILY:
         raise CodeError(f"A daily sequence runs from 1 to {MAX_DAILY}, not {sequence}")
-    return f"{unit_id}-{day:%y%m%d}-{sequence:04d}"
+    return f"{unit_id}-{day.year % 100:02d}{day.month:02d}{day.day:02d}-{sequence:04d}"
 
 
 def parse_code(code: str) -> DossierCode:

@@ -245,10 +245,26 @@ def _stored(moment: datetime) -> datetime:
 _string = json.encoder.encode_basestring  # a JSON string as ``ensure_ascii=False`` writes it
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The encoder ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` makes
+# for each call, made once (CPython's C encoder; no check for cycles, payloads have none):
+# json.dumps built a JSONEncoder per event, three quarters of the time it took.
+_c_encode = (
+    json.encoder.c_make_encoder(None, _not_json, _string, None, ":", ",", True, False, True)
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
 def payload_json(payload: dict[str, Any]) -> str:
     """A payload of JSON values as canonical JSON text (sorted keys, no blanks): how the
     hash covers it, and what the bulk writer stores (the database keeps the same value)."""
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if _c_encode is None:
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_c_encode(payload, 0))
 
 
 def event_hash(

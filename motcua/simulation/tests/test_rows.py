@@ -1,5 +1,6 @@
 """The pure parts of the bulk path: its hashes and instants are those of the audit module."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -51,3 +52,14 @@ def test_the_fast_hash_is_the_audit_hash(
 def test_instants_are_written_as_the_json_encoder_writes_them(moment):
     assert rows.json_instant(moment) == DjangoJSONEncoder().default(moment)
     assert rows._stored(moment).tzinfo is UTC
+
+
+@given(payload=st.dictionaries(st.text(max_size=12), json_values, max_size=6))
+def test_payloads_are_written_as_json_dumps_writes_them(payload):
+    expected = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert rows.payload_json(payload) == expected
+
+
+def test_a_payload_that_is_not_json_is_refused():
+    with pytest.raises(TypeError, match="datetime"):
+        rows.payload_json({"at": datetime(2026, 3, 2, tzinfo=UTC)})

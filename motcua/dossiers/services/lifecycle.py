@@ -28,7 +28,7 @@ from motcua.catalog.selectors import competent_agency_for, version_in_force
 from motcua.core import clock
 from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleVersion
 from motcua.core.refcache import reference_cache
-from motcua.core.rows import insert_rows
+from motcua.core.rows import insert_rows, rows_together
 from motcua.core.text import fold, normalize
 from motcua.dossiers import rules
 from motcua.dossiers.audit import event_append
@@ -873,20 +873,23 @@ def _insert(
         # Digitised at receipt: the checksums of the scans (or uploads) join the chain here,
         # as a later scan's do in its own event (``dossier_attach``).
         payload["scans"] = scans
-    insert_rows(components)
+    # The components, the first event and the notification's task row need nothing back
+    # from each other: one round trip writes them.
+    with rows_together():
+        insert_rows(components)
+        _event(
+            dossier, decision, at=at, actor=actor, from_status="", site=site, payload=payload,
+            first=True,
+        )  # fmt: skip
+        if decision == Action.RECEIVE:
+            notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
+        elif decision == Action.GUIDE:
+            notify_on_commit(dossier=dossier, event=NotificationEvent.SUPPLEMENT_REQUESTED)
     # The API answers with the components just written; spare it reading them back (a
     # queryset holding them, as ``prefetch_related`` leaves it: ``.filter()`` still queries).
     written = dossier.components.all()
     written._result_cache, written._prefetch_done = components, True
     dossier._prefetched_objects_cache = {"components": written}
-    _event(
-        dossier, decision, at=at, actor=actor, from_status="", site=site, payload=payload,
-        first=True,
-    )  # fmt: skip
-    if decision == Action.RECEIVE:
-        notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
-    elif decision == Action.GUIDE:
-        notify_on_commit(dossier=dossier, event=NotificationEvent.SUPPLEMENT_REQUESTED)
     return dossier
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -27,7 +27,15 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import ACTION_ROLES, Actor, acting_site, actor_for
-from motcua.dossiers.selectors import DossierFilters, dossier_get, dossier_list, events_of
+from motcua.dossiers.selectors import (
+    DossierFilters,
+    StoredDownload,
+    component_scan,
+    dossier_get,
+    dossier_list,
+    events_of,
+    result_download,
+)
 from motcua.dossiers.services import lifecycle as svc
 
 router = Router(tags=["dossiers"])
@@ -623,6 +631,40 @@ def component_attach(
         "digitised": component.digitised_at is not None,
         "sha256": component.sha256,
     }
+
+
+def _download(download: StoredDownload) -> FileResponse:
+    return FileResponse(
+        download.file, content_type=download.content_type or None, filename=download.name
+    )
+
+
+@router.get(
+    "/dossiers/{code}/components/{order}/file",
+    auth=STAFF_AUTH,
+    summary="The stored scan of a component",
+    response={200: bytes},
+    openapi_extra={
+        "responses": {200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}}
+    },
+)
+def component_file(request: HttpRequest, code: str, order: int):
+    """The file stored when the component was digitised (its SHA-256 is in the dossier's
+    `components` and in the audit event that stored it); 404 when there is none."""
+    return _download(component_scan(actor=_actor(request), code=code, order=order))
+
+
+@router.get(
+    "/dossiers/{code}/result",
+    auth=STAFF_AUTH,
+    summary="The electronic result of a completed dossier",
+    response={200: bytes},
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+)
+def result_file(request: HttpRequest, code: str):
+    """The result file kept at completion (its SHA-256 is in the `complete` event); 404 when
+    the result was not kept electronically."""
+    return _download(result_download(actor=_actor(request), code=code))
 
 
 @router.get(

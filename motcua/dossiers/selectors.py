@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.files import File
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
+from motcua.dossiers.files import EXTENSIONS
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.permissions import Actor, visible_q
 
@@ -146,3 +148,44 @@ def dossier_list(*, actor: Actor, filters: DossierFilters) -> QuerySet[Dossier]:
 def events_of(*, actor: Actor, code: str) -> QuerySet[DossierEvent]:
     dossier = dossier_get(actor=actor, code=code)
     return dossier.events.select_related("site", "agency").order_by("seq")
+
+
+@dataclass(frozen=True)
+class StoredDownload:
+    """A stored file of a dossier, opened for reading: the caller streams and closes it."""
+
+    file: File
+    content_type: str
+    name: str
+
+
+def _opened(field_file, content_type: str, name: str, missing: str) -> StoredDownload:
+    if not field_file:
+        raise NotFound(missing)
+    try:
+        opened = field_file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(missing) from None
+    return StoredDownload(opened, content_type, name)
+
+
+def component_scan(*, actor: Actor, code: str, order: int) -> StoredDownload:
+    """The scan of component ``order`` of a dossier in ``actor``'s scope."""
+    dossier = dossier_get(actor=actor, code=code)
+    component = dossier.components.filter(order=order).first()
+    missing = _("Component %(order)s of dossier %(code)s has no stored scan.") % {
+        "order": order,
+        "code": dossier.code,
+    }
+    if component is None:
+        raise NotFound(missing)
+    extension = EXTENSIONS.get(component.content_type, "bin")
+    name = f"{dossier.code}-{order:02d}.{extension}"
+    return _opened(component.file, component.content_type, name, missing)
+
+
+def result_download(*, actor: Actor, code: str) -> StoredDownload:
+    """The electronic result of a dossier in ``actor``'s scope."""
+    dossier = dossier_get(actor=actor, code=code)
+    missing = _("Dossier %(code)s has no electronic result.") % {"code": dossier.code}
+    return _opened(dossier.result_file, "application/pdf", f"{dossier.code}-ket-qua.pdf", missing)

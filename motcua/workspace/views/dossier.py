@@ -37,14 +37,16 @@ from motcua.dossiers.choices import (
     PaymentMethod,
     ReturnMethod,
 )
-from motcua.dossiers.files import EXTENSIONS
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.permissions import ACTION_ROLES, SITE, authorize
 from motcua.dossiers.selectors import (
     DossierFilters,
+    StoredDownload,
+    component_scan,
     dossier_get,
     dossier_list,
     dossiers_visible,
+    result_download,
 )
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.choices import Role, SiteKind
@@ -601,36 +603,31 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     return render(request, "workspace/dossier/detail.html", context, status=status)
 
 
-def _stored(field_file, content_type: str, name: str) -> FileResponse:
+def _streamed(download: StoredDownload) -> FileResponse:
     """A dossier's stored file, shown in the browser (a PDF or an image)."""
-    if not field_file:
-        raise Http404(name)
-    try:
-        opened = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(name) from exc
-    return FileResponse(opened, content_type=content_type or None, filename=name)
+    return FileResponse(
+        download.file, content_type=download.content_type or None, filename=download.name
+    )
 
 
 @require_GET
 @staff_view
 def scan(request: HttpRequest, code: str, order: int) -> FileResponse:
     """The scan of component ``order``, to whoever may see the dossier."""
-    dossier = get_visible(request, code)
-    component = dossier.components.filter(order=order).first()
-    if component is None:
-        raise Http404(order)
-    extension = EXTENSIONS.get(component.content_type, "bin")
-    name = f"{dossier.code}-{order:02d}.{extension}"
-    return _stored(component.file, component.content_type, name)
+    try:
+        return _streamed(component_scan(actor=request.desk.actor, code=code, order=order))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
 
 
 @require_GET
 @staff_view
 def result_file(request: HttpRequest, code: str) -> FileResponse:
     """The electronic result, to whoever may see the dossier."""
-    dossier = get_visible(request, code)
-    return _stored(dossier.result_file, "application/pdf", f"{dossier.code}-ket-qua.pdf")
+    try:
+        return _streamed(result_download(actor=request.desk.actor, code=code))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
 
 
 @require_POST

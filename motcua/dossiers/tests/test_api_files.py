@@ -1,0 +1,80 @@
+"""Downloading what was digitised: a component's scan and the electronic result, in scope."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from motcua.dossiers.choices import Status
+from motcua.dossiers.services import lifecycle as svc
+from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
+
+pytestmark = pytest.mark.django_db
+
+SCAN = b"%PDF-1.4\n% the declaration, scanned\n"
+RESULT = b"%PDF-1.4\n% the result, signed\n"
+
+
+@pytest.fixture
+def completed(people, clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = receive(people, justice_procedure(), components=[
+        svc.ComponentIn(order=1, file=SimpleUploadedFile("a.pdf", SCAN)),
+        svc.ComponentIn(order=2),
+    ])  # fmt: skip
+    dossier = advance(people, dossier, Status.IN_PROGRESS)
+    return svc.dossier_complete(
+        actor=actor(people["leader_tp"]), code=dossier.code,
+        result_file=SimpleUploadedFile("kq.pdf", RESULT),
+    )  # fmt: skip
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_the_scan_and_the_result_download_with_the_checksums_the_dossier_gives(
+    client, people, completed
+):
+    client.force_login(people["officer_cn01"])
+    code = completed.code
+    components = client.get(f"/api/v1/dossiers/{code}").json()["components"]
+    scan = client.get(f"/api/v1/dossiers/{code}/components/1/file")
+    assert scan.status_code == 200 and scan["Content-Type"] == "application/pdf"
+    assert f'filename="{code}-01.pdf"' in scan["Content-Disposition"]
+    assert hashlib.sha256(body(scan)).hexdigest() == components[0]["sha256"]
+    result = client.get(f"/api/v1/dossiers/{code}/result")
+    assert result.status_code == 200 and body(result) == RESULT
+    complete = [e for e in client.get(f"/api/v1/dossiers/{code}/events").json()
+                if e["action"] == "complete"][0]  # fmt: skip
+    assert hashlib.sha256(RESULT).hexdigest() in str(complete["payload"])
+
+
+def test_what_was_not_digitised_is_a_translated_404(client, people, completed):
+    client.force_login(people["officer_cn01"])
+    code = completed.code
+    for path in ("components/2/file", "components/9/file"):
+        response = client.get(f"/api/v1/dossiers/{code}/{path}")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["detail"].startswith("Thành phần")
+
+
+def test_a_dossier_without_an_electronic_result_has_none_to_download(client, people, clock):
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = receive(people, justice_procedure())
+    client.force_login(people["officer_cn01"])
+    response = client.get(f"/api/v1/dossiers/{dossier.code}/result")
+    assert response.status_code == 404
+    assert "kết quả điện tử" in response.json()["detail"]
+
+
+def test_outside_the_scope_the_files_do_not_exist(client, people, completed):
+    client.force_login(people["officer_cn07"])  # Hà Đông: not this dossier's site
+    for path in ("components/1/file", "result"):
+        response = client.get(f"/api/v1/dossiers/{completed.code}/{path}")
+        assert response.status_code == 404
+        assert response.json()["detail"].startswith("Không có hồ sơ")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # the API docs from its bundled Swagger UI, not a CDN (offline networks)
     "motcua.core",
     "motcua.organization",
     "motcua.worktime",

@@ -570,9 +570,9 @@ def _by_dimension(
 
     One scan of the table: the query groups by ``groups`` and every dimension's code at once;
     on PostgreSQL an outer ``GROUPING SETS`` query adds those groups up per dimension, so that
-    Python reads a row per unit and day (on the generated year, 8.1 million fine groups
-    became about 0.6 million rows, and a minute and a half of Python went); elsewhere Python
-    adds up the fine groups.
+    Python reads a row per unit and day instead of the 8.1 million fine groups of the
+    generated year (the rebuild's Python CPU there: 127 s before, 31 s after); elsewhere
+    Python adds up the fine groups.
     """
     codes = {kind: path for kind, path in paths.by_kind().items() if path}
     keys = [f"key_{kind}" for kind in codes]
@@ -633,10 +633,17 @@ def _grouped(
         annotations=annotations,
     )  # fmt: skip
     for (day_,), kind, key, sums in rows:
-        units = [(kind, key)]
-        if kind == Dimension.SITE and branches.get(key):
-            units.append((Dimension.BRANCH, branches[key]))
-        deltas.add(day_, units, {k: int(v or 0) for k, v in zip(names, sums, strict=True)})
+        deltas.add(
+            day_, _units(kind, key, branches),
+            {k: int(v or 0) for k, v in zip(names, sums, strict=True)},
+        )  # fmt: skip
+
+
+def _units(kind: str, key: str, branches: Mapping[str, str | None]) -> list[tuple[str, str]]:
+    """The rows a ``_by_dimension`` row adds to: its own, and a site's branch too."""
+    if kind == Dimension.SITE and branches.get(key):
+        return [(kind, key), (Dimension.BRANCH, branches[key])]
+    return [(kind, key)]
 
 
 def _between(field_name: str, first: date, last: date) -> Q:
@@ -760,10 +767,7 @@ def _rebuild_processing(finished: QuerySet, deltas: Deltas) -> None:
                 minutes += int(mf or 0)
             if calendar.is_working_day(d):
                 minutes -= int(md or 0)
-            units = [(kind, key)]
-            if kind == Dimension.SITE and branches.get(key):
-                units.append((Dimension.BRANCH, branches[key]))
-            deltas.add(f, units, {"processing_minutes": minutes})
+            deltas.add(f, _units(kind, key, branches), {"processing_minutes": minutes})
     pauses = DossierEvent.objects.filter(
         dossier__in=finished.values("pk"), action__in=measures.RESUMES
     )

@@ -16,9 +16,11 @@ the same event twice. A fold that finds the lock taken skips (a page read never 
 from __future__ import annotations
 
 import logging
+import re
 import time as monotonic
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -622,21 +624,32 @@ def _by_dimension(
 
 
 def _grouped(
-    queryset: QuerySet, *, day: str, paths: Paths, annotations: dict, deltas: Deltas
-) -> None:
+    queryset: QuerySet, *, day: str, paths: Paths, annotations: dict, deltas: Deltas,
+    reads: Reads,
+) -> None:  # fmt: skip
     """Add ``annotations`` by Hanoi ``day`` to the city's, each site's (and its branch's),
     each agency's and each procedure's rows (see :func:`_by_dimension`)."""
     branches = branch_of_code(fresh=True)
     names = list(annotations)
-    rows = _by_dimension(
-        queryset, groups={"day_": TruncDate(day, tzinfo=HANOI)}, paths=paths,
-        annotations=annotations,
-    )  # fmt: skip
-    for (day_,), kind, key, sums in rows:
-        deltas.add(
-            day_, _units(kind, key, branches),
-            {k: int(v or 0) for k, v in zip(names, sums, strict=True)},
-        )  # fmt: skip
+
+    def take(rows: list) -> None:
+        for (day_,), kind, key, sums in rows:
+            deltas.add(
+                day_, _units(kind, key, branches),
+                {k: int(v or 0) for k, v in zip(names, sums, strict=True)},
+            )  # fmt: skip
+
+    reads.add(
+        lambda: list(
+            _by_dimension(
+                queryset,
+                groups={"day_": TruncDate(day, tzinfo=HANOI)},
+                paths=paths,
+                annotations=annotations,
+            )  # fmt: skip
+        ),
+        take,
+    )
 
 
 def _units(kind: str, key: str, branches: Mapping[str, str | None]) -> list[tuple[str, str]]:
@@ -646,13 +659,17 @@ def _units(kind: str, key: str, branches: Mapping[str, str | None]) -> list[tupl
     return [(kind, key)]
 
 
-def _between(field_name: str, first: date, last: date) -> Q:
+def _between(field_name: str, first: date | None, last: date | None) -> Q:
+    """Rows whose ``field_name`` falls on ``first``–``last`` (Hanoi days); every row when the
+    range is ``None`` (the rebuild of everything) and the field is set."""
+    if first is None or last is None:
+        return Q(**{f"{field_name}__isnull": False})
     start = datetime.combine(first, datetime.min.time(), HANOI)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), HANOI)
     return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
 
 
-def _rebuild_dossiers(first: date, last: date, deltas: Deltas) -> None:
+def _rebuild_dossiers(first: date | None, last: date | None, deltas: Deltas, reads: Reads) -> None:
     received = DossierEvent.objects.filter(
         _between("dossier__deemed_received_at", first, last), action=measures.RECEIVE
     )
@@ -683,10 +700,12 @@ def _rebuild_dossiers(first: date, last: date, deltas: Deltas) -> None:
             ),  # fmt: skip
         },
         deltas=deltas,
+        reads=reads,
     )
     _grouped(
         DossierEvent.objects.filter(_between("at", first, last), action=measures.RECEIVE),
-        day="at", paths=EVENT_PATHS, annotations={"opened": Count("pk")}, deltas=deltas,
+        day="at", paths=EVENT_PATHS, annotations={"opened": Count("pk")},
+        deltas=deltas, reads=reads,
     )  # fmt: skip
     _grouped(
         DossierEvent.objects.filter(
@@ -694,7 +713,8 @@ def _rebuild_dossiers(first: date, last: date, deltas: Deltas) -> None:
             action__in=(measures.WITHDRAW, measures.STOP),
             from_status__in=measures.OPEN_STATUSES,
         ),
-        day="at", paths=EVENT_PATHS, annotations={"closed": Count("pk")}, deltas=deltas,
+        day="at", paths=EVENT_PATHS, annotations={"closed": Count("pk")},
+        deltas=deltas, reads=reads,
     )  # fmt: skip
     finished = Dossier.objects.filter(_between("finished_at", first, last)).exclude(outcome="")
     supplemented = Q(supplement_count__gt=1)
@@ -718,11 +738,12 @@ def _rebuild_dossiers(first: date, last: date, deltas: Deltas) -> None:
             "flagged": Count("pk", filter=flagged),
         },
         deltas=deltas,
+        reads=reads,
     )
-    _rebuild_processing(finished, deltas)
+    _rebuild_processing(finished, deltas, reads)
 
 
-def _rebuild_processing(finished: QuerySet, deltas: Deltas) -> None:
+def _rebuild_processing(finished: QuerySet, deltas: Deltas, reads: Reads) -> None:
     """Indicator 2.2's working minutes, by the day each dossier finished.
 
     The working time between two instants is ``W(end) − W(start)``, where ``W`` counts the
@@ -739,35 +760,41 @@ def _rebuild_processing(finished: QuerySet, deltas: Deltas) -> None:
     for hours, ids in by_hours.items():
         periods = parse_office_hours(hours) if hours else DEFAULT_OFFICE_HOURS
         members = finished.filter(receiving_site_id__in=ids, deemed_received_at__isnull=False)
-        rows = list(
-            _by_dimension(
-                members,
-                groups={
-                    "f": TruncDate("finished_at", tzinfo=HANOI),
-                    "d": TruncDate("deemed_received_at", tzinfo=HANOI),
-                },
-                paths=DOSSIER_PATHS,
-                annotations={
-                    "n": Count("pk"),
-                    "mf": _minutes_into_day("finished_at", periods),
-                    "md": _minutes_into_day("deemed_received_at", periods),
-                },
+
+        def take(rows: list, hours: tuple | None = hours) -> None:
+            if not rows:
+                return
+            first = min(min(f, d) for (f, d), *_ in rows)
+            last = max(max(f, d) for (f, d), *_ in rows)
+            calendar = _calendar(hours, first, last)
+            before = _working_days_before(calendar, first, last)
+            length = int(calendar.day_length // timedelta(minutes=1))
+            for (f, d), kind, key, (n, mf, md) in rows:
+                minutes = int(n) * (before[f] - before[d]) * length
+                if calendar.is_working_day(f):
+                    minutes += int(mf or 0)
+                if calendar.is_working_day(d):
+                    minutes -= int(md or 0)
+                deltas.add(f, _units(kind, key, branches), {"processing_minutes": minutes})
+
+        def read(members: QuerySet = members, periods: tuple = periods) -> list:
+            return list(
+                _by_dimension(
+                    members,
+                    groups={
+                        "f": TruncDate("finished_at", tzinfo=HANOI),
+                        "d": TruncDate("deemed_received_at", tzinfo=HANOI),
+                    },
+                    paths=DOSSIER_PATHS,
+                    annotations={
+                        "n": Count("pk"),
+                        "mf": _minutes_into_day("finished_at", periods),
+                        "md": _minutes_into_day("deemed_received_at", periods),
+                    },
+                )
             )
-        )
-        if not rows:
-            continue
-        first = min(min(f, d) for (f, d), *_ in rows)
-        last = max(max(f, d) for (f, d), *_ in rows)
-        calendar = _calendar(hours, first, last)
-        before = _working_days_before(calendar, first, last)
-        length = int(calendar.day_length // timedelta(minutes=1))
-        for (f, d), kind, key, (n, mf, md) in rows:
-            minutes = int(n) * (before[f] - before[d]) * length
-            if calendar.is_working_day(f):
-                minutes += int(mf or 0)
-            if calendar.is_working_day(d):
-                minutes -= int(md or 0)
-            deltas.add(f, _units(kind, key, branches), {"processing_minutes": minutes})
+
+        reads.add(read, take)
     pauses = DossierEvent.objects.filter(
         dossier__in=finished.values("pk"), action__in=measures.RESUMES
     )
@@ -781,6 +808,7 @@ def _rebuild_processing(finished: QuerySet, deltas: Deltas) -> None:
             )
         },
         deltas=deltas,
+        reads=reads,
     )
 
 
@@ -794,7 +822,7 @@ def _working_days_before(calendar: WorkCalendar, first: date, last: date) -> dic
     return index
 
 
-def _rebuild_feedback(first: date, last: date, deltas: Deltas) -> None:
+def _rebuild_feedback(first: date | None, last: date | None, deltas: Deltas, reads: Reads) -> None:
     _grouped(
         Rating.objects.filter(_between("rated_at", first, last)),
         day="rated_at",
@@ -808,6 +836,7 @@ def _rebuild_feedback(first: date, last: date, deltas: Deltas) -> None:
             "survey_points": Sum("survey_points", default=0),
         },
         deltas=deltas,
+        reads=reads,
     )
     _grouped(
         Complaint.objects.filter(_between("received_at", first, last)),
@@ -818,30 +847,36 @@ def _rebuild_feedback(first: date, last: date, deltas: Deltas) -> None:
             "suggestions": Count("pk", filter=Q(kind=measures.SUGGESTION)),
         },
         deltas=deltas,
+        reads=reads,
     )
 
 
 @dataclass(frozen=True)
 class RebuildResult:
-    first_day: date
-    last_day: date
+    first_day: date | None  # the first and last day with figures (none: nothing counted)
+    last_day: date | None
     deleted: int
     written: int
     seconds: float
 
 
 @contextmanager
-def _snapshot():
+def _snapshot() -> Iterator[tuple[dict[str, FoldState], int]]:
     """One transaction holding the fold's lock; on PostgreSQL, reading one snapshot
-    (REPEATABLE READ), so that the watermarks and the tables describe the same rows."""
+    (REPEATABLE READ), so that the watermarks and the tables describe the same rows.
+
+    Gives the states and how many parallel readers the recomputation may use: none inside
+    a caller's transaction, whose rows other connections could not see."""
     _ensure_states()
     with transaction.atomic():
+        readers = 0
         if connection.vendor == "postgresql" and not _nested():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            readers = READERS
         states = _lock_states(wait=True)
         assert states is not None  # noqa: S101 — a waiting lock is always granted
-        yield states
+        yield states, readers
 
 
 #: PostgreSQL settings for the rebuild's transaction: its dozen aggregate queries read whole
@@ -849,16 +884,97 @@ def _snapshot():
 #: (1.3 s a query), and the default 4 MB of sort memory sent their sorts to disk.
 REBUILD_SETTINGS = {"jit": "off", "work_mem": "64MB"}
 
+#: Connections that run the rebuild's aggregate queries side by side (PostgreSQL, when the
+#: rebuild has its own transaction): each query reads one table, mostly on one core.
+READERS = 2
 
-def _recompute(first_day: date, last_day: date) -> tuple[int, int]:
+
+def _configure(conn) -> None:
+    with conn.cursor() as cursor:
+        for name, value in REBUILD_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+class Reads:
+    """The rebuild's aggregate queries, each given as a function that returns its rows and
+    one that takes them (adding them into the deltas, always in the calling thread, in the
+    order the queries were given).
+
+    With ``readers`` of 0 each query runs at once on the rebuild's connection. Otherwise, on
+    PostgreSQL, they run on ``readers`` more connections in threads, each in a transaction
+    that imports the rebuild transaction's snapshot (``SET TRANSACTION SNAPSHOT``): they read
+    exactly the rows the rebuild's own transaction sees, while it goes on (the marks' writes
+    of :func:`figures_rebuild_all`). Leaving the block waits for every query; the first error
+    propagates, and nothing has been written by the readers (they only read).
+    """
+
+    def __init__(self, readers: int):
+        self.readers = readers
+        self.pending: list[tuple[Future, Callable[[list], None]]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.snapshot = ""
+
+    def __enter__(self) -> Reads:
+        if self.readers:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_export_snapshot()")
+                self.snapshot = cursor.fetchone()[0]
+            if not _SNAPSHOT_ID.fullmatch(self.snapshot):
+                raise DatabaseError(f"Unexpected snapshot identifier {self.snapshot!r}")
+            self.pool = ThreadPoolExecutor(self.readers, thread_name_prefix="figures-read")
+        return self
+
+    def add(self, read: Callable[[], list], take: Callable[[list], None]) -> None:
+        if self.pool is None:
+            take(read())
+        else:
+            self.pending.append((self.pool.submit(self._in_snapshot, read), take))
+
+    def _in_snapshot(self, read: Callable[[], list]) -> list:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    # No parameters in SET: the identifier is checked against its format.
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+                _configure(connection)
+                return read()
+        finally:
+            connection.close()
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self.pool is None:
+            return
+        try:
+            if error is None:
+                for future, take in self.pending:
+                    take(future.result())
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+
+
+def _recompute(
+    first_day: date | None, last_day: date | None, *, readers: int,
+    alongside: Callable[[], None] | None = None,
+) -> tuple[int, int]:  # fmt: skip
+    """Replace the figures of ``first_day``–``last_day`` (all of them for ``None``) by
+    recomputed ones; ``alongside`` (writes of the same transaction that the recomputation
+    does not read) runs while the aggregate queries do."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for name, value in REBUILD_SETTINGS.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-    deleted, _ = Figure.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+        _configure(connection)
+    figures = Figure.objects.all()
+    if first_day is not None and last_day is not None:
+        figures = figures.filter(day__gte=first_day, day__lte=last_day)
+    deleted, _ = figures.delete()
     deltas = Deltas()
-    _rebuild_dossiers(first_day, last_day, deltas)
-    _rebuild_feedback(first_day, last_day, deltas)
+    with Reads(readers) as reads:
+        _rebuild_dossiers(first_day, last_day, deltas, reads)
+        _rebuild_feedback(first_day, last_day, deltas, reads)
+        if alongside is not None:
+            alongside()
     return deleted, _write(deltas, fresh=True)
 
 
@@ -875,12 +991,12 @@ def figures_rebuild(*, first_day: date, last_day: date) -> RebuildResult:
     if last_day < first_day:
         raise ValueError("The last day comes before the first")
     began = monotonic.monotonic()
-    with _snapshot() as states:
+    with _snapshot() as (states, readers):
         while True:
             folded = _fold(states, limit=FOLD_BATCH, now=clock.now())
             if max(folded.events, folded.ratings, folded.complaints) < FOLD_BATCH:
                 break
-        deleted, written = _recompute(first_day, last_day)
+        deleted, written = _recompute(first_day, last_day, readers=readers)
     return RebuildResult(first_day, last_day, deleted, written, monotonic.monotonic() - began)
 
 
@@ -893,22 +1009,14 @@ def figures_rebuild_all() -> RebuildResult | None:
     not committed when it reads is missed (the fold would have waited for it in a gap).
     """
     began = monotonic.monotonic()
-    with _snapshot() as states:
-        bounds = [
-            Dossier.objects.aggregate(a=Min("submitted_at"), b=Max("deemed_received_at")),
-            DossierEvent.objects.aggregate(a=Min("at"), b=Max("at")),
-            Rating.objects.aggregate(a=Min("rated_at"), b=Max("rated_at")),
-            Complaint.objects.aggregate(a=Min("received_at"), b=Max("received_at")),
-        ]
-        moments = [m for b in bounds for m in (b["a"], b["b"]) if m is not None]
-        if not moments:
+    with _snapshot() as (states, readers):
+        if not any(m.objects.exists() for m in (Dossier, DossierEvent, Rating, Complaint)):
             return None
-        first_day = measures.hanoi_day(min(moments))
-        last_day = measures.hanoi_day(max(moments))
-        deleted = Figure.objects.all().delete()[0]
+        # Every day at once: no bounds to look up first (the events' would be a scan of them
+        # all, having no index on their time), and no range to test each row against.
         DossierMark.objects.all().delete()
-        _, written = _recompute(first_day, last_day)
-        _mark_all()
+        deleted, written = _recompute(None, None, readers=readers, alongside=_mark_all)
+        days = Figure.objects.aggregate(first=Min("day"), last=Max("day"))
         now = clock.now()
         for source, model in (
             (FoldSource.EVENTS, DossierEvent),
@@ -919,7 +1027,9 @@ def figures_rebuild_all() -> RebuildResult | None:
             state.watermark = model.objects.aggregate(m=Max("pk"))["m"] or 0
             state.gaps, state.folded_at = [], now
             state.save(update_fields=["watermark", "gaps", "folded_at"])
-    return RebuildResult(first_day, last_day, deleted, written, monotonic.monotonic() - began)
+    return RebuildResult(
+        days["first"], days["last"], deleted, written, monotonic.monotonic() - began
+    )
 
 
 def _mark_all() -> None:

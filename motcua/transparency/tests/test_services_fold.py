@@ -156,6 +156,19 @@ def test_the_command_folds_then_rebuilds(data):
     assert table() == folded
     with pytest.raises(CommandError):
         call_command("fold_figures", "--rebuild", "March", "April")
+    out = io.StringIO()
+    call_command("fold_figures", "--rebuild-all", stdout=out)
+    assert (
+        f"Rebuilt every day (2026-02-27–2026-03-10): {len(Figure.objects.all())} figure rows"
+        in (out.getvalue())
+    )
+    assert table() == folded
+
+
+def test_rebuilding_everything_with_nothing_written_says_so(hanoi_data):
+    out = io.StringIO()
+    call_command("fold_figures", "--rebuild-all", stdout=out)
+    assert out.getvalue() == "Nothing to count.\n"
 
 
 def test_after_a_bulk_load_everything_is_rebuilt_without_folding(data, people, clock):

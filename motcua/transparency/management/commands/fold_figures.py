@@ -35,8 +35,9 @@ class Command(BaseCommand):
             if result is None:
                 self.stdout.write("Nothing to count.")
             else:
+                days = f" ({result.first_day}–{result.last_day})" if result.first_day else ""
                 self.stdout.write(
-                    f"Rebuilt every day ({result.first_day}–{result.last_day}): "
+                    f"Rebuilt every day{days}: "
                     f"{result.written} figure rows in {result.seconds:.1f} s."
                 )
             return

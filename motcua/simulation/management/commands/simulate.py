@@ -125,12 +125,13 @@ class Command(BaseCommand):
                 returncode=130,
             ) from None
         progress.finish()
+        elapsed = progress.elapsed  # the days' writing, not what follows
         # The summary reads what is committed; on PostgreSQL it reads on a connection of its
         # own while the figures are recomputed (a scan of the period's dossiers: seconds for
         # a year, which the other core has).
         summary = _alongside(simulation_summary, start=start, end=end)
         figures = self._figures(path)
-        self._summary(result, progress.elapsed, start, end, summary())
+        self._summary(result, elapsed, start, end, summary())
         self.stdout.write(figures)
 
     def _figures(self, path: str) -> str:

@@ -22,8 +22,12 @@ def test_the_ranking_trend_and_breakdown_group_their_counts_by_thousands():
             {"rows": [row], "slug": "chi-nhanh", "period": {"key": "2026"}},
         )
         trend = render_to_string("transparency/_trend.html", {"trend": {"rows": [row]}})
-        breakdown = render_to_string("transparency/_breakdown.html",
-                                     {"breakdown": {"counts": COUNTS}})  # fmt: skip
+        breakdown = render_to_string("transparency/_breakdown.html", {"breakdown": {
+            "counts": COUNTS, "channels": [("Trực tuyến", 3261475)],
+            "grades": [("Đúng hạn", 2450513)], "ratings": [("Rất hài lòng", 787686)],
+        }})  # fmt: skip
     assert "536.050" in ranking and "531.130" in ranking
     assert "536.050" in trend and "12.345" in trend
     assert all(text in breakdown for text in ("70.512", "12.345", "1.500", "2.100", "1.001"))
+    # The channels', results' and ratings' rows too (they printed 3261475).
+    assert all(text in breakdown for text in ("3.261.475", "2.450.513", "787.686"))

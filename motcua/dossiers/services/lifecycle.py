@@ -51,11 +51,12 @@ from motcua.dossiers.services.sequence import next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.worktime import rules as worktime
-from motcua.worktime.selectors import work_calendar
+
+# The calendar lives in worktime (decision 0007); re-exported for callers of ``svc.calendar_for``.
+from motcua.worktime.selectors import calendar_for, clock_local  # noqa: F401
 
 User = get_user_model()
 
-CALENDAR_YEARS_AHEAD = 2
 ONE_DAY_CLOSE = time(17, 0)
 
 
@@ -128,25 +129,6 @@ class Errors:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def calendar_for(site: Site | None, start: datetime):
-    """The working calendar from ``start``'s year, two years ahead, with the site's hours."""
-    year = clock_local(start).year
-    hours = site.office_hours if site is not None and site.office_hours else None
-    key = ("calendar", year, tuple(tuple(p) for p in hours) if hours else None)
-    return reference_cache.get_or_set(
-        key,
-        lambda: work_calendar(
-            years=range(year, year + CALENDAR_YEARS_AHEAD + 1), office_hours=hours
-        ),
-    )
-
-
-def clock_local(moment: datetime) -> datetime:
-    from django.utils import timezone
-
-    return timezone.localtime(moment)
 
 
 def _calendar(dossier: Dossier, at: datetime):

@@ -60,6 +60,7 @@ from motcua.workspace.forms_actions import (
     DossierSearchForm,
 )
 from motcua.workspace.templatetags.workspace import hanoi
+from motcua.worktime.selectors import calendar_for
 
 User = get_user_model()
 
@@ -370,7 +371,7 @@ def _extend_notes(dossier: Dossier) -> list[str]:
         notes.append(_("The appointment was already moved; it cannot move again."))
     elif dossier.due_at is not None and dossier.paused_at is None:
         now = clock.now()
-        calendar = svc.calendar_for(dossier.receiving_site, min(now, dossier.due_at))
+        calendar = calendar_for(dossier.receiving_site)
         lead = timedelta(hours=regime.apology_lead_hours)
         if not rules.apology_possible(now, dossier.due_at, calendar, lead=lead):
             notes.append(_("It is already too late to apologise for this dossier."))

@@ -35,6 +35,7 @@ from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_actions import ActionForm, SupplementItemForm
 from motcua.workspace.views.counter import officer_view
 from motcua.worktime.left import time_left
+from motcua.worktime.selectors import calendar_for, clock_local
 
 QUEUE_LIMIT = 200
 
@@ -141,7 +142,7 @@ def check_timer(dossier: Dossier, now: datetime) -> dict:
     left = time_left(
         now=now,
         due=dossier.check_due_at,
-        calendar=svc.calendar_for(dossier.receiving_site, now),
+        calendar=calendar_for(dossier.receiving_site),
     )
     state = left.state if left.state in ("late", "today") else "ok"
     return {"text": left.text, "state": state}
@@ -314,7 +315,7 @@ def _perform(request: HttpRequest, form: ActionForm, dossier: Dossier) -> Dossie
 def _done_message(dossier: Dossier) -> str:
     if dossier.status == Status.RECEIVED:
         return _("Received. Appointment: %(due)s. Print the receipt (form %(number)s).") % {
-            "due": svc.clock_local(dossier.due_at).strftime("%H:%M %d/%m/%Y"),
+            "due": clock_local(dossier.due_at).strftime("%H:%M %d/%m/%Y"),
             "number": dossier.forms.get(FormKind.RECEIPT, {}).get("number", "01"),
         }
     if dossier.status == Status.GUIDED:

@@ -194,3 +194,19 @@ def _package_days(first: int, last: int) -> tuple[frozenset[date], frozenset[dat
         day for day in package.weekend_workdays if first <= day.year <= last and day not in days_off
     )
     return days_off, working
+
+
+def overrides_missing_for(*, today: date) -> int | None:
+    """The coming year, when it is December and no override is entered for it yet.
+
+    The government decides next year's swaps and working Saturdays late in the year; from
+    1 December the administrator and the Center's director are reminded to enter them (or to
+    confirm there are none by entering the decision that says so). ``None`` otherwise.
+    """
+    if today.month != 12:
+        return None
+    year = today.year + 1
+    entered = CalendarOverride.objects.filter(
+        date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
+    ).exists()
+    return None if entered else year

@@ -103,10 +103,11 @@ def calendar_for(site_or_hours: object = None, *moments: date | datetime | None)
     unchanged table reuses the calendar already built with its index.
     """
     hours = office_hours_key(site_or_hours)
-    first, last = FIRST_YEAR, clock.today().year + YEARS_AHEAD
+    # The UTC year is enough for a ten-year horizon, and cheaper than Hanoi's date (hot path).
+    first, last = FIRST_YEAR, clock.now().year + YEARS_AHEAD
     for moment in moments:
-        if moment is None:
-            continue
+        if moment is None or first < moment.year < last - MARGIN_YEARS:
+            continue  # well inside, whatever its zone
         year = (clock_local(moment) if isinstance(moment, datetime) else moment).year
         first, last = min(first, year), max(last, year + MARGIN_YEARS)
     return reference_cache.get_or_set(

@@ -154,4 +154,6 @@ def test_the_public_lookup_and_the_portal_answer(client, later):
 def test_the_commands_run(later, capsys):
     call_command("fold_figures")
     call_command("verify_audit")
-    assert "intact" in capsys.readouterr().out
+    call_command("check_continuity")
+    out = capsys.readouterr().out
+    assert "intact" in out and "No open dossier stranded" in out

@@ -12,14 +12,16 @@ A dossier is *held* by whoever must take its next step (permissions.ACTION_ROLES
 
 A dossier assigned to a person who left is not stranded while their agency has someone who
 can reassign it. Everything is judged on one date, from the effective-dated assignments and
-secondments of active accounts. One query per kind of holder; the command ``motcua
-check-continuity`` and the Center's dashboard both read :func:`stranded_dossiers`.
+secondments of active accounts, for the dossiers open now that were filed by the end of that
+date: run ahead of a reorganization (``--on 2025-07-01`` in June), it shows what would strand.
+One query per kind of holder; the command ``motcua check-continuity`` and the Center's
+dashboard both read :func:`stranded_dossiers`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from motcua.dossiers.choices import ReturnMethod, Status
 from motcua.dossiers.models import Dossier
 from motcua.organization.choices import AGENCY_ROLES, Role
 from motcua.organization.models import Agency, Assignment, Secondment
+from motcua.worktime.rules import HANOI
 
 #: Statuses in which the site must act: check, transfer, supplement, delivery.
 AT_SITE = (Status.SUBMITTED, Status.RECEIVED, Status.AWAITING_SUPPLEMENT, Status.RESULT_READY)
@@ -73,7 +76,14 @@ def stranded_q(on: date) -> Q:
         "return_site_id"
     )
     agency_ok = Q(status__in=AT_AGENCY, competent_agency_id__in=_staffed_agencies(on))
-    return Q(status__in=OPEN) & ~(site_ok | agency_ok)
+    return open_q(on) & ~(site_ok | agency_ok)
+
+
+def open_q(on: date) -> Q:
+    """The dossiers open now that already existed on ``on`` (a dossier filed later is judged
+    on the posts of its own days, not on those of ``on``)."""
+    end = datetime.combine(on + timedelta(days=1), time(0), tzinfo=HANOI)
+    return Q(status__in=OPEN, submitted_at__lt=end)
 
 
 def stranded_count(*, on: date) -> int:

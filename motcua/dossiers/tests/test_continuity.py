@@ -84,3 +84,15 @@ def test_the_command_lists_them_and_fails(people, clock, capsys):
     with pytest.raises(CommandError, match="1 open dossier"):
         call_command("check_continuity", "--on", "2026-04-01")
     assert dossier.code in capsys.readouterr().out
+
+
+def test_a_dossier_filed_after_the_date_is_not_judged_on_it(people, clock):
+    """On 30 June 2025 the new ward committees were not in force yet; a dossier filed for one
+    in July is not stranded on 30 June (it did not exist), only judged on its own days."""
+    ward = Agency.objects.get(code="UBND-X-09700-2025")
+    assert ward.valid_from == date(2025, 7, 1)
+    clock.set(2025, 7, 2, 9, 0)
+    version = justice_procedure(competent_agency=ward)
+    advance(people, receive(people, version), Status.TRANSFERRED)
+    assert stranded_count(on=date(2025, 6, 30)) == 0
+    assert stranded_count(on=date(2025, 7, 2)) == 0

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.core import clock
-from motcua.dossiers.continuity import OPEN, stranded_dossiers
+from motcua.dossiers.continuity import open_q, stranded_dossiers
 from motcua.dossiers.models import Dossier
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for item in found:
             d = item.dossier
             self.stdout.write(f"{d.code}\t{d.status}\t{item.holder}\t{item.reason}")
-        checked = Dossier.objects.filter(status__in=OPEN).count()
+        checked = Dossier.objects.filter(open_q(on)).count()
         if found:
             raise CommandError(
                 f"{len(found)} open dossier(s) stranded on {on.isoformat()} "

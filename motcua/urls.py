@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from motcua.api import api
 from motcua.core import views as core_views
 
-
 admin.site.site_header = _("motcua – Public Administrative Service Center")
 admin.site.site_title = _("motcua administration")
 admin.site.index_title = _("Network, staff and calendar")

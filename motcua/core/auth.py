@@ -84,14 +84,14 @@ class SessionAuth(NinjaSessionAuth):
         return super().__call__(request)
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request) is not None:
-                raise CsrfFailed(
-                    _(
-                        "The security token (CSRF) of this session is missing or wrong; "
-                        "reload the page and try again."
-                    )
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request) is not None:
+            raise CsrfFailed(
+                _(
+                    "The security token (CSRF) of this session is missing or wrong; "
+                    "reload the page and try again."
                 )
+            )
         return request.COOKIES.get(self.param_name)
 
 

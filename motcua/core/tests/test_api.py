@@ -8,7 +8,6 @@ import json
 import pytest
 from django.test import Client
 
-from motcua.dossiers.tests.conftest import clock, hanoi_data, people  # noqa: F401 - fixtures
 from motcua.dossiers.tests.helpers import justice_procedure
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from motcua.api import api
-from motcua.dossiers.tests.conftest import clock, hanoi_data, people  # noqa: F401 - fixtures
 from motcua.dossiers.tests.helpers import justice_procedure
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,7 @@ def _url(path: str, operation: dict, *, text: str) -> str:
     for param in operation.get("parameters", []):
         if param["in"] == "path":
             kind = param.get("schema", {}).get("type")
-            path = path.replace("{%s}" % param["name"], "1" if kind == "integer" else text)
+            path = path.replace("{" + param["name"] + "}", "1" if kind == "integer" else text)
     return path
 
 
@@ -48,7 +47,7 @@ def _nul_body(operation: dict, components: dict) -> tuple[dict, str | None]:
         for name, prop in schema.get("properties", {}).items():
             inner = _schema_of(prop, components)
             if inner.get("type") == "object" or "properties" in inner:
-                body[name] = {sub: NUL for sub in inner.get("properties", {})}
+                body[name] = dict.fromkeys(inner.get("properties", {}), NUL)
             else:
                 body[name] = NUL
         return body, media
@@ -104,7 +103,7 @@ def test_a_nul_in_any_page_query_or_form_is_not_a_500(client, people, clock, sig
     justice_procedure()
     if signed_in:
         client.force_login(people["officer_cn01"])
-    fields = {name: "a\x00\x01" for name in ("q", "code", "verifier", "name", "text", "site")}
+    fields = dict.fromkeys(("q", "code", "verifier", "name", "text", "site"), "a\x00\x01")
     pages = sorted(set(_pages()))
     assert "/thu-tuc/" in pages and "/workspace/dossiers/" in pages
     for page in pages:
@@ -136,9 +135,7 @@ def test_a_nul_in_an_api_query_names_the_parameter(client, hanoi_data):
     ]
 
 
-def test_control_characters_in_a_json_body_are_refused_next_to_their_field(
-    client, people, clock
-):
+def test_control_characters_in_a_json_body_are_refused_next_to_their_field(client, people, clock):
     clock.set(2026, 3, 10, 9, 0)
     version = justice_procedure()
     client.force_login(people["officer_cn01"])
@@ -153,9 +150,7 @@ def test_control_characters_in_a_json_body_are_refused_next_to_their_field(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "applicant.name"
-    nul = client.post(
-        "/api/v1/dossiers", {"procedure": "\x00"}, content_type="application/json"
-    )
+    nul = client.post("/api/v1/dossiers", {"procedure": "\x00"}, content_type="application/json")
     assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "procedure"
 
 

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from django.contrib.staticfiles import finders
 
 

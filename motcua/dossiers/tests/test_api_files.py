@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.dossiers.choices import Status
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
+from motcua.dossiers.tests.samples import assert_safe_download, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-SCAN = b"%PDF-1.4\n% the declaration, scanned\n"
-RESULT = b"%PDF-1.4\n% the result, signed\n"
+SCAN = pdf_bytes("the declaration, scanned")
+RESULT = pdf_bytes("the result, signed")
 
 
 @pytest.fixture
@@ -45,9 +46,11 @@ def test_the_scan_and_the_result_download_with_the_checksums_the_dossier_gives(
     scan = client.get(f"/api/v1/dossiers/{code}/components/1/file")
     assert scan.status_code == 200 and scan["Content-Type"] == "application/pdf"
     assert f'filename="{code}-01.pdf"' in scan["Content-Disposition"]
+    assert_safe_download(scan)
     assert hashlib.sha256(body(scan)).hexdigest() == components[0]["sha256"]
     result = client.get(f"/api/v1/dossiers/{code}/result")
     assert result.status_code == 200 and body(result) == RESULT
+    assert_safe_download(result)
     complete = [e for e in client.get(f"/api/v1/dossiers/{code}/events").json()
                 if e["action"] == "complete"][0]  # fmt: skip
     assert hashlib.sha256(RESULT).hexdigest() in str(complete["payload"])

@@ -81,3 +81,21 @@ def test_outside_the_scope_the_files_do_not_exist(client, people, completed):
         response = client.get(f"/api/v1/dossiers/{completed.code}/{path}")
         assert response.status_code == 404
         assert response.json()["detail"].startswith("Không có hồ sơ")
+
+
+def test_a_program_named_setup_exe_behind_pdf_bytes_is_refused(
+    client, people, clock, settings, tmp_path
+):
+    """Before: `%PDF-1.4\\nMZ…` named setup.exe was stored as a PDF."""
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = receive(people, justice_procedure())
+    client.force_login(people["officer_cn01"])
+    url = f"/api/v1/dossiers/{dossier.code}/components/1/file"
+    program = b"%PDF-1.4\nMZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+    for name in ("setup.exe", "setup.pdf"):
+        response = client.post(url, {"file": SimpleUploadedFile(name, program)})
+        assert response.status_code == 422, name
+        assert response.json()["errors"][0]["field"] == "file"
+    accepted = client.post(url, {"file": SimpleUploadedFile("to-khai.pdf", SCAN)})
+    assert accepted.status_code == 200

@@ -141,3 +141,36 @@ def test_a_database_outage_is_503_with_retry_after(database_down):
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json() == {"status": "unavailable", "database": "unreachable"}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_run_in_chromium_without_a_policy_violation(
+    open_session, people, clock, tmp_path
+):
+    """Chromium reports every script or style the policy blocks: none on the pages with inline
+    scripts, htmx and the API docs (Swagger UI)."""
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = receive(people, justice_procedure())
+    session = open_session()
+    violations: list[str] = []
+    session.page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    for path in ("/thu-tuc/1.001193/nop-truc-tuyen/", "/tra-cuu/", "/gop-y/", "/api/v1/docs"):
+        session.go(path).wait_for_load_state("networkidle")
+    assert session.page.locator(".swagger-ui .opblock").count() > 10  # Swagger UI ran
+    session.sign_in("gd.tt")
+    for path in (
+        "/workspace/counter/",
+        f"/workspace/dossiers/{dossier.code}/",
+        "/workspace/dashboard/center/",
+        "/workspace/dashboard/branch/",
+    ):
+        session.go(path).wait_for_load_state("networkidle")
+    select = session.page.locator("select[data-autosubmit]")
+    assert select.count() == 1  # the centre's director chooses the branch
+    select.select_option(index=1)
+    session.page.wait_for_url("**site=*")
+    assert violations == []

@@ -135,19 +135,24 @@ def test_a_nul_in_an_api_query_names_the_parameter(client, hanoi_data):
     ]
 
 
-def test_control_characters_in_a_json_body_are_refused_next_to_their_field(client, people, clock):
-    clock.set(2026, 3, 10, 9, 0)
+def file_for(client, people, name: str):
+    """An officer's intake through the API for an applicant called ``name``."""
     version = justice_procedure()
     client.force_login(people["officer_cn01"])
-    response = client.post(
+    return client.post(
         "/api/v1/dossiers",
         {
             "procedure": version.procedure.code,
-            "applicant": {"name": "Lê Văn\x07 A", "id_number": "001090000001"},
+            "applicant": {"name": name, "id_number": "001090000001"},
             "return_site": "CN01",
         },
         content_type="application/json",
     )
+
+
+def test_control_characters_in_a_json_body_are_refused_next_to_their_field(client, people, clock):
+    clock.set(2026, 3, 10, 9, 0)
+    response = file_for(client, people, "Lê Văn\x07 A")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "applicant.name"
     nul = client.post("/api/v1/dossiers", {"procedure": "\x00"}, content_type="application/json")
@@ -156,16 +161,6 @@ def test_control_characters_in_a_json_body_are_refused_next_to_their_field(clien
 
 def test_a_name_of_invisible_characters_only_is_empty(client, people, clock):
     clock.set(2026, 3, 10, 9, 0)
-    version = justice_procedure()
-    client.force_login(people["officer_cn01"])
-    response = client.post(
-        "/api/v1/dossiers",
-        {
-            "procedure": version.procedure.code,
-            "applicant": {"name": "\u200b\u200d\u2060", "id_number": "001090000001"},
-            "return_site": "CN01",
-        },
-        content_type="application/json",
-    )
+    response = file_for(client, people, "\u200b\u200d\u2060")
     assert response.status_code == 422
     assert "applicant.name" in {e["field"] for e in response.json()["errors"]}

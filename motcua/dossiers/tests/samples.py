@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from functools import cache
 
-from motcua.simulation.samples import one_page_pdf
+from motcua.simulation.samples import one_page_pdf, pdf_of
 
 
 def pdf_bytes(text: str = "a scanned page") -> bytes:
@@ -48,19 +48,7 @@ def pdf_bomb(inflated: int = 1024 * 1024 * 1024) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def assert_safe_download(response) -> None:

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from motcua.core.errors import DomainError, InvalidInput
-from motcua.core.text import has_control, strip_invisible
+from motcua.core.text import UNCLEAN, has_control, strip_invisible
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -44,24 +44,48 @@ class ControlCharacters(InvalidInput):
     code = "invalid_input"
 
 
-def clean_input(value: Any, field: str = "") -> Any:
+class _ControlFound(Exception):
+    pass
+
+
+def _cleaned(value: Any) -> Any:
+    if type(value) is str:
+        if UNCLEAN.search(value) is None:
+            return value
+        if has_control(value):
+            raise _ControlFound
+        return strip_invisible(value)
+    if type(value) is dict:
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_cleaned(v) for v in value]
+    return value
+
+
+def _control_at(value: Any, field: str = "") -> str | None:
+    """Where in ``value`` the first control character is (``applicant.name``)."""
+    if isinstance(value, str):
+        return field if has_control(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    if not isinstance(value, dict | list):
+        return None
+    for key, inner in items:
+        found = _control_at(inner, f"{field}.{key}" if field else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def clean_input(value: Any) -> Any:
     """``value`` (parsed JSON or form data) with the text rule applied to every string in it:
     control characters refused (naming the field), invisible characters removed."""
-    if isinstance(value, str):
-        if has_control(value):
-            raise ControlCharacters(
-                _("The text contains control characters, which are not accepted."),
-                field=field or None,
-            )
-        return strip_invisible(value)
-    if isinstance(value, dict):
-        return {
-            clean_input(k, field): clean_input(v, f"{field}.{k}" if field else str(k))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [clean_input(v, f"{field}.{i}" if field else str(i)) for i, v in enumerate(value)]
-    return value
+    try:
+        return _cleaned(value)
+    except _ControlFound:
+        raise ControlCharacters(
+            _("The text contains control characters, which are not accepted."),
+            field=_control_at(value) or None,
+        ) from None
 
 
 class CleaningParser(Parser):

@@ -16,6 +16,9 @@ INVISIBLE = re.compile(
     "\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
 )
 
+#: Either kind: a string that matches neither needs no work (the common case, tested first).
+UNCLEAN = re.compile(CONTROL.pattern[:-1] + INVISIBLE.pattern[1:])
+
 
 def has_control(text: str) -> bool:
     """Whether ``text`` holds a control character other than tab and line breaks."""

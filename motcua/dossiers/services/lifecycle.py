@@ -43,7 +43,7 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.errors import AlreadyExtended, ApologyTooLate, SupplementAlreadyRequested
-from motcua.dossiers.files import ALLOWED_UPLOADS, EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile
+from motcua.dossiers.files import EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile, identify
 from motcua.dossiers.models import Dossier, DossierComponent, Handover, Regime
 from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
 from motcua.dossiers.permissions import Actor, authorize, site_by_code
@@ -349,7 +349,7 @@ def _finish(dossier: Dossier, at: datetime, calendar) -> None:
 
 
 def _digest(uploaded: UploadedFile) -> tuple[str, int, str]:
-    """Check an upload's size and type by its first bytes; return (sha256, size, type)."""
+    """Check an upload's size, and its type by parsing it; return (sha256, size, type)."""
     size = uploaded.size or 0
     if size == 0:
         raise InvalidInput(_("The file is empty."), field="file")
@@ -359,13 +359,7 @@ def _digest(uploaded: UploadedFile) -> tuple[str, int, str]:
             % {"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024 // 1024},
             field="file",
         )
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    kind = next((t for t, magic in ALLOWED_UPLOADS.items() if head.startswith(magic)), None)
-    if kind is None:
-        raise InvalidInput(
-            _("Only PDF, JPEG and PNG files are accepted; this file is neither."), field="file"
-        )
+    kind = identify(uploaded.name or "", uploaded)
     uploaded.seek(0)
     sha = hashlib.sha256()
     for chunk in uploaded.chunks():

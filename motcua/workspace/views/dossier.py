@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.catalog.choices import StepActor
 from motcua.catalog.models import Procedure
 from motcua.core import clock
+from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion
 from motcua.dossiers import rules
 from motcua.dossiers.audit import payload_instant as _instant
@@ -605,10 +606,8 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 
 def _streamed(download: StoredDownload) -> FileResponse:
-    """A dossier's stored file, shown in the browser (a PDF or an image)."""
-    return FileResponse(
-        download.file, content_type=download.content_type or None, filename=download.name
-    )
+    """A dossier's stored file, as a download (see :func:`motcua.core.downloads.attachment`)."""
+    return attachment(download.file, filename=download.name, content_type=download.content_type)
 
 
 @require_GET

@@ -17,13 +17,14 @@ from typing import ClassVar
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
+from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, NotFound, StaleVersion
 from motcua.dossiers.choices import Action, Channel, FormKind, Status
 from motcua.dossiers.models import Dossier
@@ -280,21 +281,18 @@ def _check_page(
 
 
 def _file(dossier: Dossier, order: str) -> HttpResponse:
-    """The applicant's file of one component, shown in the browser, never run as a page."""
+    """The applicant's file of one component, as a download, never run as a page."""
     component = next(
         (c for c in dossier.components.all() if str(c.order) == order and c.file), None
     )
     if component is None:
         raise Http404(_("This component has no file."))
     extension = component.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
+    return attachment(
         component.file.open("rb"),
-        content_type=component.content_type or "application/octet-stream",
         filename=f"{dossier.code}-{component.order:02d}.{extension}",
+        content_type=component.content_type,
     )
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _perform(request: HttpRequest, form: ActionForm, dossier: Dossier) -> Dossier:

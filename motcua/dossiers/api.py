@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
+from motcua.core.api import Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import rules
@@ -117,12 +118,7 @@ class DossierIn(Schema):
     items: list[ItemSchema] | None = Field(None, description="What to add, for guide.")
 
 
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class ComponentOut(Schema):
+class DossierComponentOut(Schema):
     order: int
     name: str
     originals: int
@@ -193,7 +189,7 @@ class DossierOut(Schema):
     fee_paid: int
     payment_method: str
     obligation_amount: int
-    components: list[ComponentOut]
+    components: list[DossierComponentOut]
     forms: list[str]
     allowed_actions: list[str] = Field(
         description="Actions the state allows (your role may still be refused)."
@@ -221,7 +217,7 @@ class DossierPage(Schema):
     items: list[DossierRow]
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     seq: int
     action: str
     action_label: str
@@ -282,10 +278,6 @@ class LedgerQuery(Schema):
 # -- shaping -----------------------------------------------------------------------------------
 
 
-def _ref(obj) -> dict | None:
-    return None if obj is None else {"code": obj.code, "name": obj.name}
-
-
 def _utc(moment: datetime | None) -> datetime | None:
     """Every time in the API is given in UTC, whichever zone it was computed in."""
     return None if moment is None else moment.astimezone(UTC)
@@ -309,7 +301,7 @@ def dossier_out(dossier: Dossier) -> dict:
         "national_status_label": str(NationalStatus(national).label),
         "channel": dossier.channel,
         "regime": dossier.regime.code,
-        "procedure": _ref(dossier.procedure),
+        "procedure": ref(dossier.procedure),
         "procedure_version": dossier.procedure_version.number,
         "time_limit": dossier.time_limit,
         "time_limit_unit": dossier.time_limit_unit,
@@ -325,11 +317,11 @@ def dossier_out(dossier: Dossier) -> dict:
         "object_unit": dossier.object_unit.code if dossier.object_unit else None,
         "request": dossier.request,
         "sets": dossier.sets,
-        "receiving_site": _ref(dossier.receiving_site),
-        "competent_agency": _ref(dossier.competent_agency),
+        "receiving_site": ref(dossier.receiving_site),
+        "competent_agency": ref(dossier.competent_agency),
         "outside_territory": dossier.outside_territory,
         "return_method": dossier.return_method,
-        "return_site": _ref(dossier.return_site),
+        "return_site": ref(dossier.return_site),
         "return_address": dossier.return_address,
         "submitted_at": _utc(dossier.submitted_at),
         "deemed_received_at": _utc(dossier.deemed_received_at),
@@ -347,8 +339,8 @@ def dossier_out(dossier: Dossier) -> dict:
         "extension_count": dossier.extension_count,
         "step": dossier.step,
         "custodian": {
-            "site": _ref(dossier.custodian_site),
-            "agency": _ref(dossier.custodian_agency),
+            "site": ref(dossier.custodian_site),
+            "agency": ref(dossier.custodian_agency),
             "person": _person(dossier.custodian),
         },
         "assignee": _person(dossier.assignee),
@@ -492,11 +484,11 @@ def dossier_index(request: HttpRequest, filters: Query[ListQuery]):
                 "status": d.status,
                 "national_status": int(NATIONAL_STATUS[d.status]),
                 "channel": d.channel,
-                "procedure": _ref(d.procedure),
+                "procedure": ref(d.procedure),
                 "applicant_name": d.applicant_name,
-                "receiving_site": _ref(d.receiving_site),
-                "competent_agency": _ref(d.competent_agency),
-                "return_site": _ref(d.return_site),
+                "receiving_site": ref(d.receiving_site),
+                "competent_agency": ref(d.competent_agency),
+                "return_site": ref(d.return_site),
                 "submitted_at": d.submitted_at,
                 "due_at": d.due_at,
                 "timeliness": d.timeliness,
@@ -599,7 +591,7 @@ def _acts_at_site(actor: Actor, site) -> bool:
 
 @router.post(
     "/dossiers/{code}/components/{order}/file",
-    response=ComponentOut,
+    response=DossierComponentOut,
     auth=STAFF_AUTH,
     summary="Attach the scan of a received component",
 )
@@ -669,7 +661,7 @@ def result_file(request: HttpRequest, code: str):
 
 @router.get(
     "/dossiers/{code}/events",
-    response=list[EventOut],
+    response=list[DossierEventOut],
     auth=STAFF_AUTH,
     summary="The dossier's audit trail",
 )
@@ -682,8 +674,8 @@ def dossier_events(request: HttpRequest, code: str):
             "action_label": str(Action(e.action).label),
             "at": e.at,
             "actor": e.actor_name,
-            "site": _ref(e.site),
-            "agency": _ref(e.agency),
+            "site": ref(e.site),
+            "agency": ref(e.agency),
             "from_status": e.from_status,
             "to_status": e.to_status,
             "payload": e.payload,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime
 
+from motcua.core.api import HHMM_PATTERN
 from motcua.core.errors import InvalidInput
 from motcua.worktime import rules, selectors
 from motcua.worktime.choices import TimeLimitUnit
@@ -36,14 +37,24 @@ class DeadlineQuery(Schema):
     unit: TimeLimitUnit
     # A string parsed here rather than a ``time``, so that a bad value gets a translated message.
     cutoff: str = Field(
-        "15:00", description="Deemed-receipt cut-off, HH:MM in Hanoi time (default 15:00)."
+        "15:00",
+        description="Deemed-receipt cut-off, HH:MM in Hanoi time (default 15:00).",
+        json_schema_extra={"pattern": HHMM_PATTERN},
     )
 
 
 class DeadlineOut(Schema):
-    submitted_at: str = Field(examples=["2026-02-13T16:00:00+07:00"])
-    deemed_received_at: str = Field(examples=["2026-02-23T08:00:00+07:00"])
-    due_at: str = Field(examples=["2026-02-23T17:00:00+07:00"])
+    """Times in Hanoi time with their offset (RFC 3339)."""
+
+    submitted_at: str = Field(
+        examples=["2026-02-13T16:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
+    deemed_received_at: str = Field(
+        examples=["2026-02-23T08:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
+    due_at: str = Field(
+        examples=["2026-02-23T17:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
 
 
 class DaysQuery(Schema):

@@ -1,0 +1,108 @@
+"""The API's contract as documented: one schema per shape, errors as problem+json, links."""
+
+import importlib
+import re
+
+import pytest
+from ninja import Schema
+
+from motcua.api import api
+from motcua.core.api import Problem
+
+API_MODULES = [
+    "motcua.catalog.api",
+    "motcua.core.api",
+    "motcua.dossiers.api",
+    "motcua.feedback.api",
+    "motcua.organization.api",
+    "motcua.public.api",
+    "motcua.transparency.api",
+    "motcua.worktime.api",
+]
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return api.get_openapi_schema(path_prefix="/api/v1")
+
+
+def _schemas() -> list[type[Schema]]:
+    found = []
+    for name in API_MODULES:
+        module = importlib.import_module(name)
+        found += [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, Schema) and obj.__module__ == name
+        ]
+    return found
+
+
+def test_no_two_schemas_share_a_name():
+    """Ninja names a component after its class: two classes of one name documented one
+    shape for both (ComponentOut, EventOut, DeadlineOut each described another endpoint's)."""
+    names = [s.__name__ for s in _schemas()]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_every_documented_component_is_its_class(openapi):
+    components = openapi["components"]["schemas"]
+    for schema in _schemas():
+        if schema.__name__ in components:
+            documented = set(components[schema.__name__].get("properties", {}))
+            real = set(schema.model_json_schema(by_alias=True).get("properties", {}))
+            assert documented == real, schema.__name__
+
+
+def _operations(openapi):
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_error_response_is_a_documented_problem(openapi):
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for name, operation in _operations(openapi):
+        errors = {int(s): r for s, r in operation["responses"].items() if int(s) >= 400}
+        assert {400, 404, 422, 503} <= set(errors), name
+        assert (401 in errors) == bool(operation.get("security")), name
+        for status, response in errors.items():
+            content = response["content"]
+            assert content == {"application/problem+json": {"schema": problem}}, (name, status)
+    assert "Problem" in openapi["components"]["schemas"]
+
+
+def test_declared_error_descriptions_are_kept(openapi):
+    lookup = openapi["paths"]["/api/v1/public/dossiers/{code}"]["get"]["responses"]
+    assert lookup[404]["description"].startswith("Unknown code or wrong verifier")
+
+
+def test_links_chain_create_to_read_and_act(openapi):
+    ids = {op["operationId"] for _, op in _operations(openapi)}
+    create = openapi["paths"]["/api/v1/dossiers"]["post"]["responses"][201]
+    assert set(create["links"]) >= {"GetDossier", "ActOnDossier", "GetDossierEvents"}
+    for _name, operation in _operations(openapi):
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                assert link["operationId"] in ids
+                for expression in link["parameters"].values():
+                    assert re.fullmatch(r"\$response\.(body#/[\w/]+|header\.[\w-]+)", expression)
+
+
+def test_times_of_day_have_a_pattern_not_a_wrong_format(openapi):
+    """`format: time` means RFC 3339 full-time with an offset; "15:00" is not one."""
+    cutoff = openapi["components"]["schemas"]["TimeLimitOut"]["properties"]["cutoff"]
+    assert "format" not in str(cutoff)
+    assert re.fullmatch(cutoff["pattern"], "15:00")
+    assert not re.fullmatch(cutoff["pattern"], "15:00:00")
+
+
+def test_errors_match_the_problem_schema(client, db):
+    for response in (
+        client.get("/api/v1/procedures/9.999999"),
+        client.get("/api/v1/procedures", {"limit": "many"}),
+        client.get("/api/v1/dossiers"),
+    ):
+        assert response["Content-Type"] == "application/problem+json"
+        body = Problem.model_validate(response.json())
+        assert body.status == response.status_code

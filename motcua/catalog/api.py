@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import procedure_get, procedures_search, version_on, versions_of
-from motcua.core.api import HHMM_PATTERN
+from motcua.core.api import HHMM_PATTERN, IsoDate
 from motcua.core.clock import today
 
 router = Router(tags=["procedures"])
@@ -72,7 +72,7 @@ class ProceduresQuery(Schema):
         None, max_length=100, description="Words of the code or name; diacritics are ignored."
     )
     sector: str | None = Field(None, max_length=40, description="Sector code, e.g. ho-tich.")
-    on: date | None = Field(None, description="Procedures in force on this day (default today).")
+    on: IsoDate | None = Field(None, description="Procedures in force on this day (default today).")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
@@ -135,7 +135,7 @@ class ProcedureDetail(Schema):
 
 
 class ProcedureQuery(Schema):
-    on: date | None = Field(None, description="Show the version in force on this day.")
+    on: IsoDate | None = Field(None, description="Show the version in force on this day.")
 
 
 def _agency(version: ProcedureVersion) -> dict | None:

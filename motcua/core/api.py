@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from motcua.core.errors import DomainError
 
@@ -27,9 +31,41 @@ def ref(obj) -> dict | None:
     return None if obj is None else {"code": obj.code, "name": obj.name}
 
 
+def _iso_only(kind: str, pattern: str, message: str):
+    """Refuse what pydantic would otherwise read as a date or time: numbers (Unix seconds) and
+    strings that are not ISO 8601, so that ``?on=0`` is an error, not 1 January 1970."""
+    shape = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and shape.fullmatch(value.strip()):
+            return value
+        if isinstance(value, date):
+            return value
+        raise PydanticCustomError(kind, message)
+
+    return BeforeValidator(check)
+
+
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATETIME = _DATE + r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})?"
+IsoDate = Annotated[date, _iso_only("date_parsing", _DATE, "Enter a valid date (YYYY-MM-DD).")]
+IsoDatetime = Annotated[
+    datetime, _iso_only("datetime_parsing", _DATETIME, "Enter a valid ISO 8601 date and time.")
+]
+IsoAwareDatetime = Annotated[
+    AwareDatetime,
+    _iso_only("datetime_parsing", _DATETIME, "Enter a valid ISO 8601 date and time."),
+]
+
+
 class ProblemFieldError(Schema):
     field: str = Field(description="The input field, dotted (applicant.name); empty if none.")
     message: str
+    kind: str | None = Field(
+        None,
+        description="For input the schema refuses: the kind of error (missing, "
+        "string_too_long, …). Absent when a rule refuses a well-formed value.",
+    )
 
 
 class Problem(Schema):
@@ -138,7 +174,11 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(err.get("loc", ())), "message": _translate_pydantic(err)}
+            {
+                "field": _field_of(err.get("loc", ())),
+                "message": _translate_pydantic(err),
+                "kind": err.get("type", ""),
+            }
             for err in exc.errors
         ]
         detail = "; ".join(

@@ -6,7 +6,7 @@ error is a DomainError that :mod:`motcua.core.api` turns into problem+json.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
-from motcua.core.api import Ref, ref
+from motcua.core.api import IsoDate, IsoDatetime, Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import rules
@@ -239,7 +239,7 @@ class ActionIn(Schema):
     note: str = Field("", max_length=2000)
     assignee: str = Field("", max_length=150, description="Username, for assign.")
     to: str = Field("", max_length=150, description="Username of the next step's holder.")
-    new_due_at: datetime | None = Field(None, description="New appointment, for extend.")
+    new_due_at: IsoDatetime | None = Field(None, description="New appointment, for extend.")
     amount: int | None = Field(None, ge=0, le=100_000_000_000)
     method: Literal["", "cash", "transfer", "online"] = ""
     outcome: Literal["granted", "rejected"] = "granted"
@@ -261,8 +261,8 @@ class ListQuery(Schema):
     agency: str | None = Field(None, description="Competent agency code.")
     procedure: str | None = None
     channel: ChannelName | None = None
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    due_before: IsoDatetime | None = None
+    due_after: IsoDatetime | None = None
     q: str | None = Field(None, max_length=100, description="Code or applicant name.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000_000)
@@ -270,8 +270,8 @@ class ListQuery(Schema):
 
 class LedgerQuery(Schema):
     site: str
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     format: Literal["pdf", "csv"] = "pdf"
 
 

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
-from motcua.core.api import Ref, ref
+from motcua.core.api import IsoDate, Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.permissions import Actor, actor_for
@@ -551,8 +551,8 @@ class RatingsSummaryOut(Schema):
 
 
 class SummaryQuery(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 @router.get(

@@ -7,9 +7,8 @@ from datetime import date, datetime, time
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime
 
-from motcua.core.api import HHMM_PATTERN
+from motcua.core.api import HHMM_PATTERN, IsoAwareDatetime, IsoDate
 from motcua.core.errors import InvalidInput
 from motcua.worktime import rules, selectors
 from motcua.worktime.choices import TimeLimitUnit
@@ -29,7 +28,7 @@ MAX_LISTED_DAYS = 3 * 366
 
 
 class DeadlineQuery(Schema):
-    submitted_at: AwareDatetime = Field(
+    submitted_at: IsoAwareDatetime = Field(
         description="When the dossier was submitted, ISO 8601 with its UTC offset.",
         examples=["2026-02-13T16:00:00+07:00"],
     )
@@ -58,8 +57,8 @@ class DeadlineOut(Schema):
 
 
 class DaysQuery(Schema):
-    start: date = Field(alias="from", description="First date, YYYY-MM-DD.")
-    end: date = Field(alias="to", description="Last date (inclusive), YYYY-MM-DD.")
+    start: IsoDate = Field(alias="from", description="First date, YYYY-MM-DD.")
+    end: IsoDate = Field(alias="to", description="Last date (inclusive), YYYY-MM-DD.")
 
 
 class CalendarDayOut(Schema):

@@ -106,3 +106,32 @@ def test_errors_match_the_problem_schema(client, db):
         assert response["Content-Type"] == "application/problem+json"
         body = Problem.model_validate(response.json())
         assert body.status == response.status_code
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/procedures?on=0", "on"),
+        ("/api/v1/network?on=1700000000", "on"),
+        ("/api/v1/units?on=0.5", "on"),
+        ("/api/v1/calendar/days?from=0&to=2026-01-01", "from"),
+        ("/api/v1/calendar/deadline?submitted_at=0&amount=1&unit=working_days", "submitted_at"),
+    ],
+)
+def test_numbers_are_not_read_as_dates(client, db, path, field):
+    """Pydantic reads 0 as 1 January 1970; the schema says an ISO 8601 date."""
+    response = client.get(path)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == field
+    assert error["kind"] in ("date_parsing", "datetime_parsing")
+
+
+def test_schema_refusals_say_their_kind_rule_refusals_do_not(client, db):
+    """A refusal by the schema carries the error's kind; a rule's refusal of a well-formed
+    value does not (the contract fuzzing tells the two apart)."""
+    by_schema = client.get("/api/v1/calendar/days?from=2026-01-01")
+    assert by_schema.json()["errors"][0]["kind"] == "missing"
+    by_rule = client.get("/api/v1/calendar/days?from=2026-02-01&to=2026-01-01")
+    assert by_rule.status_code == 422
+    assert "kind" not in by_rule.json()["errors"][0]

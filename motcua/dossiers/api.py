@@ -93,7 +93,25 @@ class ItemSchema(Schema):
     copies: int = Field(0, ge=0, le=99)
 
 
+DOSSIER_EXAMPLE = {
+    "procedure": "2.000815",
+    "applicant": {
+        "name": "Nguyễn Văn An",
+        "id_number": "001085012345",
+        "phone": "0912345678",
+        "address": "Số 1 phố Điện Biên Phủ, phường Ba Đình, Hà Nội",
+        "unit": "00004",
+    },
+    "return_method": "site",
+    "return_site": "CN01",
+    "fee_paid": 2000,
+    "payment_method": "cash",
+}
+
+
 class DossierIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [DOSSIER_EXAMPLE]}}
+
     procedure: str = Field(max_length=20, description="National procedure code, e.g. 2.000908.")
     site: str | None = Field(
         None, max_length=40, description="Receiving site code; default: your only site today."
@@ -691,7 +709,12 @@ def dossier_events(request: HttpRequest, code: str):
     auth=STAFF_AUTH,
     summary="An official form of the dossier as PDF",
     response={200: bytes},
-    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {"content": {"application/pdf": {}}},
+            409: {"description": "The dossier's state has nothing for this form yet"},
+        }
+    },
 )
 def dossier_form(request: HttpRequest, code: str, form: str):
     """`form` is the kind (receipt, supplement, refusal, apology, stop, control) or its number

@@ -33,7 +33,15 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import BIN, ROOT, motcua, recreate_database, report, server_command, server_env
+from bench.common import (
+    BIN,
+    ROOT,
+    fresh_database_with_tokens,
+    motcua,
+    report,
+    server_command,
+    server_env,
+)
 from bench.intake import dossier_body
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/motcua_chaos"
@@ -222,14 +230,7 @@ def main() -> None:
     if not args.database.startswith("postgres://postgres@127.0.0.1"):
         raise SystemExit("chaos runs on the loopback PostgreSQL only")
 
-    recreate_database(args.database)
-    motcua("migrate", "--no-input", "-v", "0", url=args.database)
-    tokens = json.loads(
-        subprocess.run(
-            [str(BIN / "python"), "bench/prepare.py"], env=server_env(args.database), cwd=ROOT,
-            check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
-    )  # fmt: skip
+    tokens = fresh_database_with_tokens(args.database)
     ports = [int(p) for p in args.ports.split(",")]
     respawn = has_respawn()
     servers = [start_server(args.database, p, workers=args.workers, respawn=respawn) for p in ports]

@@ -11,13 +11,12 @@ failures) for docs/benchmarks.md. `motcua/core/tests/test_api_fuzz.py` is the sh
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
 import time
 
-from bench.common import BIN, ROOT, motcua, recreate_database, report, serve, server_env
+from bench.common import BIN, ROOT, fresh_database_with_tokens, report, serve
 
 
 def main() -> None:
@@ -28,14 +27,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
 
-    recreate_database(args.database)
-    motcua("migrate", "--no-input", "-v", "0", url=args.database)
-    tokens = json.loads(
-        subprocess.run(
-            [str(BIN / "python"), "bench/prepare.py"], env=server_env(args.database), cwd=ROOT,
-            check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
-    )  # fmt: skip
+    tokens = fresh_database_with_tokens(args.database)
     command = [
         str(BIN / "st"), "--config-file", str(ROOT / "bench" / "schemathesis.toml"), "run",
         f"http://127.0.0.1:{args.port}/api/v1/openapi.json", "--checks", "all",

@@ -2,6 +2,7 @@
 
 import importlib
 import re
+from datetime import time
 
 import pytest
 from ninja import Schema
@@ -135,3 +136,34 @@ def test_schema_refusals_say_their_kind_rule_refusals_do_not(client, db):
     by_rule = client.get("/api/v1/calendar/days?from=2026-02-01&to=2026-01-01")
     assert by_rule.status_code == 422
     assert "kind" not in by_rule.json()["errors"][0]
+
+
+def test_real_answers_match_their_documented_schema(client, people, clock, openapi):
+    """Four answers did not match what the schema said: a procedure's components (documented
+    as a dossier's), the cut-off "15:00:00" (documented as `format: time`), a dossier's events
+    (documented as a complaint's) and the calendar's deadline (documented as a complaint's)."""
+    import jsonschema_rs
+
+    from motcua.dossiers.tests.helpers import justice_procedure, receive
+
+    clock.set(2026, 3, 10, 9, 0)
+    version = justice_procedure(cutoff=time(15))
+    dossier = receive(people, version)
+    client.force_login(people["officer_cn01"])
+    code = version.procedure.code
+    answers = {
+        "/api/v1/procedures/{code}": f"/api/v1/procedures/{code}?on=2026-03-10",
+        "/api/v1/procedures": f"/api/v1/procedures?q={code}&on=2026-03-10",
+        "/api/v1/dossiers/{code}/events": f"/api/v1/dossiers/{dossier.code}/events",
+        "/api/v1/dossiers/{code}": f"/api/v1/dossiers/{dossier.code}",
+        "/api/v1/calendar/deadline": "/api/v1/calendar/deadline?"
+        "submitted_at=2026-02-13T16:00:00%2B07:00&amount=1&unit=working_days",
+    }
+    for path, url in answers.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        schema = openapi["paths"][path]["get"]["responses"][200]["content"]["application/json"]
+        document = {**schema["schema"], "components": openapi["components"]}
+        validator = jsonschema_rs.Draft202012Validator(document, validate_formats=True)
+        errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(response.json())]
+        assert errors == [], path

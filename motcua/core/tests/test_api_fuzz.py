@@ -54,7 +54,7 @@ def test_every_schemathesis_check_passes_with_the_stateful_phase(live_server, of
         "run", f"{live_server.url}/api/v1/openapi.json",
         "--checks", "all",
         "--phases", "examples,coverage,fuzzing,stateful",
-        "--max-examples", "8",
+        "--max-examples", "5",
         "--workers", "2",
         "--seed", "18",
         "--header", f"Authorization: Bearer {officer_token}",

@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the contract run is on PostgreSQL, as in production")
+
+
 @pytest.fixture
 def officer_token(transactional_db):
     from motcua.catalog.services import catalog_load
@@ -46,8 +52,6 @@ def officer_token(transactional_db):
 
 
 def test_every_schemathesis_check_passes_with_the_stateful_phase(live_server, officer_token):
-    if connection.vendor != "postgresql":
-        pytest.skip("the contract run is PostgreSQL's, as in production (SQLite: make fuzz)")
     command = [
         str(Path(sys.executable).parent / "st"),
         "--config-file", str(ROOT / "bench" / "schemathesis.toml"),

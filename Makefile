@@ -73,10 +73,12 @@ openapi: setup
 envdocs: setup
 	$(MOTCUA) envvars --markdown > docs/configuration.md
 
-# Property-based fuzzing of the API of a server started with `make run` (PORT as above).
+# The long contract run: schemathesis with every check and the stateful phase against granian
+# on a scratch PostgreSQL database (FUZZ_DATABASE, FUZZ_EXAMPLES); the short one is in CI.
+FUZZ_DATABASE ?= postgres://postgres@127.0.0.1:5432/motcua_fuzz
+FUZZ_EXAMPLES ?= 100
 fuzz: setup-test
-	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[bench]'
-	$(BIN)/st run http://127.0.0.1:$(PORT)/api/v1/openapi.json --checks not_a_server_error
+	$(PY) -m bench.fuzz --database $(FUZZ_DATABASE) --examples $(FUZZ_EXAMPLES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -152,3 +152,15 @@ def report(name: str, result: dict) -> None:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def fresh_database_with_tokens(url: str) -> dict[str, str]:
+    """Recreate the database at ``url``, migrate it, load what the benchmarks need
+    (bench/prepare.py) and return the API tokens it made (one per branch, and the director)."""
+    recreate_database(url)
+    motcua("migrate", "--no-input", "-v", "0", url=url)
+    prepared = subprocess.run(
+        [str(BIN / "python"), "bench/prepare.py"], env=server_env(url), cwd=ROOT, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(prepared.stdout.strip().splitlines()[-1])

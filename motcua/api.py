@@ -4,7 +4,12 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.api import CleaningParser, install_problem_handlers
+from motcua.core.api import (
+    CleaningParser,
+    add_links,
+    document_problems,
+    install_problem_handlers,
+)
 from motcua.dossiers.api import router as dossiers_router
 from motcua.feedback.api import router as feedback_router
 from motcua.organization.api import router as organization_router
@@ -19,7 +24,46 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+_CODE = {"code": "$response.body#/code"}
+_DOSSIER = "/api/v1/dossiers/{code}"
+_COMPLAINT = "/api/v1/complaints/{code}"
+_DOSSIER_LINKS = {
+    "GetDossier": ("get", _DOSSIER, _CODE),
+    "GetDossierEvents": ("get", _DOSSIER + "/events", _CODE),
+    "ActOnDossier": (
+        "post",
+        _DOSSIER + "/actions/{action}",
+        {**_CODE, "header.If-Match": "$response.header.ETag"},
+    ),
+    "AttachComponentScan": (
+        "post",
+        _DOSSIER + "/components/{order}/file",
+        {**_CODE, "order": "$response.body#/components/0/order"},
+    ),
+}
+# Links from the operations that create or read a resource to those that read it or act on it,
+# so that a client (and stateful fuzzing) can chain create → read → act.
+LINKS = {
+    ("post", "/api/v1/dossiers"): _DOSSIER_LINKS,
+    ("get", _DOSSIER): _DOSSIER_LINKS,
+    ("post", _DOSSIER + "/actions/{action}"): _DOSSIER_LINKS,
+    ("post", "/api/v1/public/complaints"): {
+        "GetComplaint": ("get", _COMPLAINT, _CODE),
+        "ActOnComplaint": ("post", _COMPLAINT + "/actions/{action}", _CODE),
+    },
+    ("get", _COMPLAINT): {"ActOnComplaint": ("post", _COMPLAINT + "/actions/{action}", _CODE)},
+}
+
+
+class MotcuaAPI(NinjaAPI):
+    """Ninja's schema, with every operation's problem+json errors and the links added."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return add_links(document_problems(schema), LINKS)
+
+
+api = MotcuaAPI(
     renderer=UnicodeJSONRenderer(),
     parser=CleaningParser(),
     title="motcua API",

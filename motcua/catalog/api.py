@@ -6,7 +6,7 @@ Public output: the schemas whitelist what a citizen may read. The data's provena
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import procedure_get, procedures_search, version_on, versions_of
+from motcua.core.api import HHMM_PATTERN, IsoDate
 from motcua.core.clock import today
 
 router = Router(tags=["procedures"])
@@ -38,9 +39,10 @@ class TimeLimitOut(Schema):
     amount: int = Field(description="0 means the same working day.")
     unit: TimeLimitUnitName
     note: str
-    cutoff: time | None = Field(
-        description="Dossiers received at or after it count from the next working day; "
-        "null means the regime's default (15:00)."
+    cutoff: str | None = Field(
+        description="HH:MM in Hanoi time: dossiers received at or after it count from the next "
+        "working day; null means the regime's default (15:00).",
+        json_schema_extra={"pattern": HHMM_PATTERN},
     )
 
 
@@ -70,12 +72,12 @@ class ProceduresQuery(Schema):
         None, max_length=100, description="Words of the code or name; diacritics are ignored."
     )
     sector: str | None = Field(None, max_length=40, description="Sector code, e.g. ho-tich.")
-    on: date | None = Field(None, description="Procedures in force on this day (default today).")
+    on: IsoDate | None = Field(None, description="Procedures in force on this day (default today).")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-class ComponentOut(Schema):
+class ProcedureComponentOut(Schema):
     order: int
     name: str
     copy_kind: Literal["original", "certified_copy", "copy"]
@@ -111,7 +113,7 @@ class VersionOut(Schema):
     online_level: OnlineLevelName
     boundary_free: bool = Field(description="Received at any site, whatever the address.")
     legal_basis: str
-    components: list[ComponentOut]
+    components: list[ProcedureComponentOut]
     steps: list[StepOut] = Field(description="The internal process, in order.")
 
 
@@ -133,7 +135,7 @@ class ProcedureDetail(Schema):
 
 
 class ProcedureQuery(Schema):
-    on: date | None = Field(None, description="Show the version in force on this day.")
+    on: IsoDate | None = Field(None, description="Show the version in force on this day.")
 
 
 def _agency(version: ProcedureVersion) -> dict | None:
@@ -146,7 +148,7 @@ def _time_limit(version: ProcedureVersion) -> dict:
         "amount": version.time_limit,
         "unit": version.time_limit_unit,
         "note": version.time_limit_note,
-        "cutoff": version.cutoff,
+        "cutoff": version.cutoff.strftime("%H:%M") if version.cutoff else None,
     }
 
 

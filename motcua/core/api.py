@@ -3,20 +3,150 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from pydantic import AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.text import UNCLEAN, has_control, strip_invisible
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+HHMM_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class Ref(Schema):
+    """An object of the reference data (site, agency, procedure), by its code and name."""
+
+    code: str
+    name: str
+
+
+def ref(obj) -> dict | None:
+    return None if obj is None else {"code": obj.code, "name": obj.name}
+
+
+def _iso_only(kind: str, pattern: str, message: str):
+    """Refuse what pydantic would otherwise read as a date or time: numbers (Unix seconds) and
+    strings that are not ISO 8601, so that ``?on=0`` is an error, not 1 January 1970."""
+    shape = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and shape.fullmatch(value.strip()):
+            return value
+        if isinstance(value, date):
+            return value
+        raise PydanticCustomError(kind, message)
+
+    return BeforeValidator(check)
+
+
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATETIME = _DATE + r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})?"
+IsoDate = Annotated[date, _iso_only("date_parsing", _DATE, "Enter a valid date (YYYY-MM-DD).")]
+IsoDatetime = Annotated[
+    datetime, _iso_only("datetime_parsing", _DATETIME, "Enter a valid ISO 8601 date and time.")
+]
+IsoAwareDatetime = Annotated[
+    AwareDatetime,
+    _iso_only("datetime_parsing", _DATETIME, "Enter a valid ISO 8601 date and time."),
+]
+
+
+class ProblemFieldError(Schema):
+    field: str = Field(description="The input field, dotted (applicant.name); empty if none.")
+    message: str
+    kind: str | None = Field(
+        None,
+        description="For input the schema refuses: the kind of error (missing, "
+        "string_too_long, …). Absent when a rule refuses a well-formed value.",
+    )
+
+
+class Problem(Schema):
+    """An error (RFC 9457 problem details); `detail` is in the caller's language. Some errors
+    carry more members (e.g. the dossier's current version on a conflict)."""
+
+    type: str = Field("about:blank")
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    code: str | None = Field(None, description="Stable machine-readable reason, e.g. not_found.")
+    errors: list[ProblemFieldError] | None = Field(None, description="Per-field messages.")
+
+
+# The errors any operation may answer, besides the ones it declares itself.
+ERRORS_ANY = {
+    400: "Malformed request (unparsable body or parameters)",
+    404: "Not found, or not in your scope",
+    422: "Invalid input; `errors` says which field and why",
+    503: "The database is unavailable for a moment; retry after Retry-After",
+}
+ERRORS_AUTHENTICATED = {
+    401: "No valid session or API token",
+    403: "Your role does not allow this",
+}
+ERRORS_WRITE = {
+    409: "Conflict with the current state (a stale If-Match version, a forbidden transition)",
+    413: "The request body is too large",
+}
+ERRORS_PUBLIC = {429: "Too many requests; see Retry-After"}
+
+
+def problem_openapi_response(description: str) -> dict:
+    """An OpenAPI response whose body is a :class:`Problem`."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": schema}}}
+
+
+def document_problems(schema: dict) -> dict:
+    """Declare on every operation of an OpenAPI ``schema`` the error responses it may give, each
+    a problem+json :class:`Problem`; responses an operation declares keep their description."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components["Problem"] = problem_schema
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            errors = dict(ERRORS_ANY)
+            errors.update(ERRORS_AUTHENTICATED if operation.get("security") else ERRORS_PUBLIC)
+            if method in ("post", "put", "patch", "delete"):
+                errors.update(ERRORS_WRITE)
+            responses = {int(k): v for k, v in operation.get("responses", {}).items()}
+            for status, description in errors.items():
+                responses.setdefault(status, problem_openapi_response(description))
+            for status, response in responses.items():
+                if status >= 400:
+                    declared = response.get("description") or errors.get(int(status), "")
+                    response.update(problem_openapi_response(declared))
+            operation["responses"] = dict(sorted(responses.items()))
+    return schema
+
+
+def add_links(schema: dict, links: dict[tuple[str, str], dict[str, tuple[str, str, dict]]]) -> dict:
+    """Add OpenAPI links: ``links[(method, path)]`` maps a link's name to the target operation's
+    (method, path) and its parameters (runtime expressions such as ``$response.body#/code``).
+    Every 2xx response of the source operation gets them."""
+    paths = schema["paths"]
+    for (method, path), named in links.items():
+        source = paths[path][method]
+        resolved = {
+            name: {"operationId": paths[t_path][t_method]["operationId"], "parameters": params}
+            for name, (t_method, t_path, params) in named.items()
+        }
+        for status, response in source["responses"].items():
+            if 200 <= int(status) < 300:
+                response["links"] = resolved
+    return schema
 
 
 def problem_response(*, status: int, title: str, detail: str, **extra: Any) -> HttpResponse:
@@ -128,7 +258,11 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(err.get("loc", ())), "message": _translate_pydantic(err)}
+            {
+                "field": _field_of(err.get("loc", ())),
+                "message": _translate_pydantic(err),
+                "kind": err.get("type", ""),
+            }
             for err in exc.errors
         ]
         detail = "; ".join(

@@ -6,7 +6,7 @@ error is a DomainError that :mod:`motcua.core.api` turns into problem+json.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
+from motcua.core.api import IsoDate, IsoDatetime, Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.downloads import attachment
 from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -93,7 +94,25 @@ class ItemSchema(Schema):
     copies: int = Field(0, ge=0, le=99)
 
 
+DOSSIER_EXAMPLE = {
+    "procedure": "2.000815",
+    "applicant": {
+        "name": "Nguyễn Văn An",
+        "id_number": "001085012345",
+        "phone": "0912345678",
+        "address": "Số 1 phố Điện Biên Phủ, phường Ba Đình, Hà Nội",
+        "unit": "00004",
+    },
+    "return_method": "site",
+    "return_site": "CN01",
+    "fee_paid": 2000,
+    "payment_method": "cash",
+}
+
+
 class DossierIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [DOSSIER_EXAMPLE]}}
+
     procedure: str = Field(max_length=20, description="National procedure code, e.g. 2.000908.")
     site: str | None = Field(
         None, max_length=40, description="Receiving site code; default: your only site today."
@@ -118,12 +137,7 @@ class DossierIn(Schema):
     items: list[ItemSchema] | None = Field(None, description="What to add, for guide.")
 
 
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class ComponentOut(Schema):
+class DossierComponentOut(Schema):
     order: int
     name: str
     originals: int
@@ -194,7 +208,7 @@ class DossierOut(Schema):
     fee_paid: int
     payment_method: str
     obligation_amount: int
-    components: list[ComponentOut]
+    components: list[DossierComponentOut]
     forms: list[str]
     allowed_actions: list[str] = Field(
         description="Actions the state allows (your role may still be refused)."
@@ -222,7 +236,7 @@ class DossierPage(Schema):
     items: list[DossierRow]
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     seq: int
     action: str
     action_label: str
@@ -244,7 +258,7 @@ class ActionIn(Schema):
     note: str = Field("", max_length=2000)
     assignee: str = Field("", max_length=150, description="Username, for assign.")
     to: str = Field("", max_length=150, description="Username of the next step's holder.")
-    new_due_at: datetime | None = Field(None, description="New appointment, for extend.")
+    new_due_at: IsoDatetime | None = Field(None, description="New appointment, for extend.")
     amount: int | None = Field(None, ge=0, le=100_000_000_000)
     method: Literal["", "cash", "transfer", "online"] = ""
     outcome: Literal["granted", "rejected"] = "granted"
@@ -266,8 +280,8 @@ class ListQuery(Schema):
     agency: str | None = Field(None, description="Competent agency code.")
     procedure: str | None = None
     channel: ChannelName | None = None
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    due_before: IsoDatetime | None = None
+    due_after: IsoDatetime | None = None
     q: str | None = Field(None, max_length=100, description="Code or applicant name.")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000_000)
@@ -275,16 +289,12 @@ class ListQuery(Schema):
 
 class LedgerQuery(Schema):
     site: str
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     format: Literal["pdf", "csv"] = "pdf"
 
 
 # -- shaping -----------------------------------------------------------------------------------
-
-
-def _ref(obj) -> dict | None:
-    return None if obj is None else {"code": obj.code, "name": obj.name}
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -310,7 +320,7 @@ def dossier_out(dossier: Dossier) -> dict:
         "national_status_label": str(NationalStatus(national).label),
         "channel": dossier.channel,
         "regime": dossier.regime.code,
-        "procedure": _ref(dossier.procedure),
+        "procedure": ref(dossier.procedure),
         "procedure_version": dossier.procedure_version.number,
         "time_limit": dossier.time_limit,
         "time_limit_unit": dossier.time_limit_unit,
@@ -326,11 +336,11 @@ def dossier_out(dossier: Dossier) -> dict:
         "object_unit": dossier.object_unit.code if dossier.object_unit else None,
         "request": dossier.request,
         "sets": dossier.sets,
-        "receiving_site": _ref(dossier.receiving_site),
-        "competent_agency": _ref(dossier.competent_agency),
+        "receiving_site": ref(dossier.receiving_site),
+        "competent_agency": ref(dossier.competent_agency),
         "outside_territory": dossier.outside_territory,
         "return_method": dossier.return_method,
-        "return_site": _ref(dossier.return_site),
+        "return_site": ref(dossier.return_site),
         "return_address": dossier.return_address,
         "submitted_at": _utc(dossier.submitted_at),
         "deemed_received_at": _utc(dossier.deemed_received_at),
@@ -348,8 +358,8 @@ def dossier_out(dossier: Dossier) -> dict:
         "extension_count": dossier.extension_count,
         "step": dossier.step,
         "custodian": {
-            "site": _ref(dossier.custodian_site),
-            "agency": _ref(dossier.custodian_agency),
+            "site": ref(dossier.custodian_site),
+            "agency": ref(dossier.custodian_agency),
             "person": _person(dossier.custodian),
         },
         "assignee": _person(dossier.assignee),
@@ -493,11 +503,11 @@ def dossier_index(request: HttpRequest, filters: Query[ListQuery]):
                 "status": d.status,
                 "national_status": int(NATIONAL_STATUS[d.status]),
                 "channel": d.channel,
-                "procedure": _ref(d.procedure),
+                "procedure": ref(d.procedure),
                 "applicant_name": d.applicant_name,
-                "receiving_site": _ref(d.receiving_site),
-                "competent_agency": _ref(d.competent_agency),
-                "return_site": _ref(d.return_site),
+                "receiving_site": ref(d.receiving_site),
+                "competent_agency": ref(d.competent_agency),
+                "return_site": ref(d.return_site),
                 "submitted_at": d.submitted_at,
                 "due_at": d.due_at,
                 "timeliness": d.timeliness,
@@ -600,7 +610,7 @@ def _acts_at_site(actor: Actor, site) -> bool:
 
 @router.post(
     "/dossiers/{code}/components/{order}/file",
-    response=ComponentOut,
+    response=DossierComponentOut,
     auth=STAFF_AUTH,
     summary="Attach the scan of a received component",
 )
@@ -668,7 +678,7 @@ def result_file(request: HttpRequest, code: str):
 
 @router.get(
     "/dossiers/{code}/events",
-    response=list[EventOut],
+    response=list[DossierEventOut],
     auth=STAFF_AUTH,
     summary="The dossier's audit trail",
 )
@@ -681,8 +691,8 @@ def dossier_events(request: HttpRequest, code: str):
             "action_label": str(Action(e.action).label),
             "at": e.at,
             "actor": e.actor_name,
-            "site": _ref(e.site),
-            "agency": _ref(e.agency),
+            "site": ref(e.site),
+            "agency": ref(e.agency),
             "from_status": e.from_status,
             "to_status": e.to_status,
             "payload": e.payload,
@@ -698,7 +708,12 @@ def dossier_events(request: HttpRequest, code: str):
     auth=STAFF_AUTH,
     summary="An official form of the dossier as PDF",
     response={200: bytes},
-    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {"content": {"application/pdf": {}}},
+            409: {"description": "The dossier's state has nothing for this form yet"},
+        }
+    },
 )
 def dossier_form(request: HttpRequest, code: str, form: str):
     """`form` is the kind (receipt, supplement, refusal, apology, stop, control) or its number

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
+from motcua.core.api import IsoDate, Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.errors import InvalidInput
 from motcua.dossiers.permissions import Actor, actor_for
@@ -317,12 +318,7 @@ def complaint_information(
 # -- staff -------------------------------------------------------------------------------------
 
 
-class Ref(Schema):
-    code: str
-    name: str
-
-
-class DeadlineOut(Schema):
+class ComplaintDeadlineOut(Schema):
     name: Literal["refuse", "info", "answer", "publish"]
     due_at: datetime | None
     current: bool = Field(description="The deadline the office works against now.")
@@ -331,7 +327,7 @@ class DeadlineOut(Schema):
     met: bool | None = Field(description="Once the step is done: whether it was in time.")
 
 
-class EventOut(Schema):
+class ComplaintEventOut(Schema):
     action: str
     at: datetime
     actor: str
@@ -360,7 +356,7 @@ class ComplaintOut(Schema):
     answer_due_at: datetime
     publish_due_at: datetime | None
     waiting_since: datetime | None = Field(description="Waiting for the sender's information.")
-    deadlines: list[DeadlineOut]
+    deadlines: list[ComplaintDeadlineOut]
     info_request: str
     refusal_reason: str
     answer: str
@@ -369,7 +365,9 @@ class ComplaintOut(Schema):
     published_at: datetime | None
     handled_by: str | None
     allowed_actions: list[str] = Field(description="Actions you may take now.")
-    events: list[EventOut] | None = Field(None, description="The log (on one complaint only).")
+    events: list[ComplaintEventOut] | None = Field(
+        None, description="The log (on one complaint only)."
+    )
 
 
 class ComplaintPage(Schema):
@@ -393,10 +391,6 @@ class ComplaintActionIn(Schema):
     public_subject: str = Field(
         "", max_length=300, description="For publish: the subject without personal data."
     )
-
-
-def _ref(obj) -> dict | None:
-    return None if obj is None else {"code": obj.code, "name": obj.name}
 
 
 def _person(user) -> str | None:
@@ -423,8 +417,8 @@ def complaint_out(
         "sender_phone": c.sender_phone,
         "sender_email": c.sender_email,
         "dossier": c.dossier.code if c.dossier_id else None,
-        "site": _ref(c.site),
-        "agency": _ref(c.agency),
+        "site": ref(c.site),
+        "agency": ref(c.agency),
         "received_at": _utc(c.received_at),
         "refuse_due_at": _utc(c.refuse_due_at),
         "info_due_at": _utc(c.info_due_at),
@@ -557,8 +551,8 @@ class RatingsSummaryOut(Schema):
 
 
 class SummaryQuery(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from motcua.core.api import IsoDate
 from motcua.organization.selectors.network import network_on, units_list
 
 router = Router(tags=["network"])
@@ -36,7 +37,7 @@ class NetworkOut(Schema):
 
 
 class NetworkQuery(Schema):
-    on: date = Field(description="The day to show, YYYY-MM-DD.")
+    on: IsoDate = Field(description="The day to show, YYYY-MM-DD.")
 
 
 @router.get("/network", response=NetworkOut, auth=None, summary="The network on a day")
@@ -73,7 +74,7 @@ class UnitOut(UnitRef):
 
 
 class UnitsQuery(Schema):
-    on: date | None = Field(None, description="Only units in force on this day, YYYY-MM-DD.")
+    on: IsoDate | None = Field(None, description="Only units in force on this day, YYYY-MM-DD.")
     level: Level | None = None
     parent: str | None = Field(None, max_length=10, description="GSO code of the parent unit.")
     q: str | None = Field(

@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import AwareDatetime
 
+from motcua.core.api import HHMM_PATTERN, IsoAwareDatetime, IsoDate
 from motcua.core.errors import InvalidInput
 from motcua.worktime import rules, selectors
 from motcua.worktime.choices import TimeLimitUnit
@@ -28,7 +28,7 @@ MAX_LISTED_DAYS = 3 * 366
 
 
 class DeadlineQuery(Schema):
-    submitted_at: AwareDatetime = Field(
+    submitted_at: IsoAwareDatetime = Field(
         description="When the dossier was submitted, ISO 8601 with its UTC offset.",
         examples=["2026-02-13T16:00:00+07:00"],
     )
@@ -36,19 +36,29 @@ class DeadlineQuery(Schema):
     unit: TimeLimitUnit
     # A string parsed here rather than a ``time``, so that a bad value gets a translated message.
     cutoff: str = Field(
-        "15:00", description="Deemed-receipt cut-off, HH:MM in Hanoi time (default 15:00)."
+        "15:00",
+        description="Deemed-receipt cut-off, HH:MM in Hanoi time (default 15:00).",
+        json_schema_extra={"pattern": HHMM_PATTERN},
     )
 
 
 class DeadlineOut(Schema):
-    submitted_at: str = Field(examples=["2026-02-13T16:00:00+07:00"])
-    deemed_received_at: str = Field(examples=["2026-02-23T08:00:00+07:00"])
-    due_at: str = Field(examples=["2026-02-23T17:00:00+07:00"])
+    """Times in Hanoi time with their offset (RFC 3339)."""
+
+    submitted_at: str = Field(
+        examples=["2026-02-13T16:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
+    deemed_received_at: str = Field(
+        examples=["2026-02-23T08:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
+    due_at: str = Field(
+        examples=["2026-02-23T17:00:00+07:00"], json_schema_extra={"format": "date-time"}
+    )
 
 
 class DaysQuery(Schema):
-    start: date = Field(alias="from", description="First date, YYYY-MM-DD.")
-    end: date = Field(alias="to", description="Last date (inclusive), YYYY-MM-DD.")
+    start: IsoDate = Field(alias="from", description="First date, YYYY-MM-DD.")
+    end: IsoDate = Field(alias="to", description="Last date (inclusive), YYYY-MM-DD.")
 
 
 class CalendarDayOut(Schema):

@@ -28,7 +28,7 @@ def test_search_without_diacritics_finds_the_birth_registration(catalog, db, cli
         "amount": 0,
         "unit": "working_days",
         "note": birth["time_limit"]["note"],
-        "cutoff": "15:00:00",
+        "cutoff": "15:00",
     }
     assert (birth["competence_rule"], birth["competent_agency"]) == ("commune_committee", None)
     assert body["count"] == len(body["items"])

@@ -138,7 +138,11 @@ def test_naive_datetime_is_refused_in_vietnamese(client):
         client, submitted_at="2026-02-13T16:00:00", amount=1, unit="working_days"
     )
     assert response.json()["errors"] == [
-        {"field": "submitted_at", "message": "Thời điểm phải kèm độ lệch múi giờ, ví dụ +07:00."}
+        {
+            "field": "submitted_at",
+            "message": "Thời điểm phải kèm độ lệch múi giờ, ví dụ +07:00.",
+            "kind": "timezone_aware",
+        }
     ]
 
 

@@ -53,16 +53,47 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Action.PAY: frozenset(
         {S.RECEIVED, S.TRANSFERRED, S.IN_PROGRESS, S.AWAITING_OBLIGATION, S.RESULT_READY}
     ),
+    # A leader sends back what is not within the agency's competence, before deciding on it.
+    Action.RETURN_WRONG_AGENCY: frozenset({S.TRANSFERRED, S.IN_PROGRESS}),
+    # Only a dossier returned by an agency (the service checks ``returned_from``).
+    Action.REROUTE: frozenset({S.RECEIVED}),
+    # A reorganization moves every dossier whose processing is not over (IN_FLIGHT).
+    Action.SUCCEED: frozenset(
+        {
+            S.SUBMITTED,
+            S.GUIDED,
+            S.RECEIVED,
+            S.TRANSFERRED,
+            S.IN_PROGRESS,
+            S.AWAITING_SUPPLEMENT,
+            S.AWAITING_OBLIGATION,
+        }
+    ),
 }
+
+#: The states of a dossier still in the hands of the competent agency or on its way to it:
+#: what a reorganization hands over to the successor.
+IN_FLIGHT = ALLOWED_FROM[Action.SUCCEED]
 
 
 def allowed(action: str, status: str) -> bool:
     return status in ALLOWED_FROM[action]
 
 
-def actions_allowed(status: str) -> list[str]:
-    """The actions the state allows, in the order of :class:`Action`."""
-    return [a.value for a in Action if status in ALLOWED_FROM[a]]
+#: Actions no one chooses on a dossier's page: a reorganization's, and a re-route when the
+#: dossier was not returned by an agency.
+_NOT_OFFERED = frozenset({Action.SUCCEED, Action.REROUTE})
+
+
+def actions_allowed(status: str, *, returned: bool = False) -> list[str]:
+    """The actions the state allows, in the order of :class:`Action`; ``returned``: an agency
+    sent the dossier back as outside its competence (it may be re-routed)."""
+    return [
+        a.value
+        for a in Action
+        if status in ALLOWED_FROM[a]
+        and (a not in _NOT_OFFERED or (a == Action.REROUTE and returned))
+    ]
 
 
 def grade(

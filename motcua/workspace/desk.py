@@ -63,6 +63,12 @@ class Desk:
         return self.actor.sees_all
 
     @property
+    def may_reorganize(self) -> bool:
+        from motcua.dossiers.permissions import may_reorganize
+
+        return may_reorganize(self.actor)
+
+    @property
     def has_any_post(self) -> bool:
         return bool(self.roles) or self.sees_all
 

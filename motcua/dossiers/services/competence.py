@@ -338,7 +338,9 @@ def _decision(reorganization: Reorganization) -> succession.Decision:
     return succession.Decision(
         rule=reorganization.rule,
         successor=reorganization.successor.code if reorganization.successor_id else None,
-        per_procedure=dict(reorganization.rules.values_list("procedure__code", "successor__code")),
+        per_procedure=dict(reorganization.rules.values_list("procedure__code", "successor__code"))
+        if reorganization.pk
+        else {},
     )
 
 

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 
 from motcua.dossiers.choices import Action
 from motcua.dossiers.models import DossierEvent, Reorganization
-from motcua.dossiers.tests.conftest import scenario  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

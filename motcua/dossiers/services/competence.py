@@ -334,17 +334,26 @@ def competence_on(day: date, procedures: Iterable[str]) -> dict[str, succession.
     return found
 
 
-def _decision(reorganization: Reorganization) -> succession.Decision:
+def _decision(
+    reorganization: Reorganization, per_procedure: Mapping[str, str] | None = None
+) -> succession.Decision:
+    """The pure decision; an unsaved reorganization takes its per-procedure successors from
+    ``per_procedure`` (a preview), a recorded one from its rules."""
+    named = dict(per_procedure or {})
+    if reorganization.pk:
+        named = dict(reorganization.rules.values_list("procedure__code", "successor__code"))
     return succession.Decision(
         rule=reorganization.rule,
         successor=reorganization.successor.code if reorganization.successor_id else None,
-        per_procedure=dict(reorganization.rules.values_list("procedure__code", "successor__code"))
-        if reorganization.pk
-        else {},
+        per_procedure=named,
     )
 
 
-def _proposals(reorganization: Reorganization, dossiers: list[Dossier]):
+def _proposals(
+    reorganization: Reorganization,
+    dossiers: list[Dossier],
+    per_procedure: Mapping[str, str] | None = None,
+):
     day = reorganization.effective_on
     facts = [
         succession.InFlight(
@@ -357,7 +366,7 @@ def _proposals(reorganization: Reorganization, dossiers: list[Dossier]):
     ]
     return succession.propose(
         facts,
-        decision=_decision(reorganization),
+        decision=_decision(reorganization, per_procedure),
         competence=competence_on(day, {f.procedure for f in facts}),
         territory=territory_on(
             day, {u for f in facts for u in (f.object_unit, f.applicant_unit) if u}
@@ -365,14 +374,17 @@ def _proposals(reorganization: Reorganization, dossiers: list[Dossier]):
     )
 
 
-def reorganization_plan(reorganization: Reorganization) -> list[Handoff]:
-    """Every dossier still in flight at the ceasing agency and who would take it over."""
+def reorganization_plan(
+    reorganization: Reorganization, *, per_procedure: Mapping[str, str] | None = None
+) -> list[Handoff]:
+    """Every dossier still in flight at the ceasing agency and who would take it over
+    (``per_procedure``: the named successors of a decision not yet recorded)."""
     dossiers = list(
         in_flight(reorganization.agency)
         .select_related("procedure", "receiving_site", "object_unit", "applicant_unit")
         .order_by("due_at", "pk")
     )
-    proposals = _proposals(reorganization, dossiers)
+    proposals = _proposals(reorganization, dossiers, per_procedure)
     agencies = {
         a.code: a
         for a in Agency.objects.filter(code__in={p.successor for p in proposals if p.successor})

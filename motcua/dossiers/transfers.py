@@ -45,6 +45,11 @@ class TransferRow:
     paper: bool
     at: LocalTime | None
 
+    @property
+    def code_wrapped(self) -> str:
+        # As the ledger: a break opportunity after the unit identifier.
+        return self.code.replace("-", "-\u200b", 1)
+
 
 def transfer_rows(reorganization: Reorganization) -> list[TransferRow]:
     events = (

@@ -61,7 +61,8 @@ def test_the_director_sees_adjusts_applies_and_prints(client, people, clock, sce
     pdf = client.get(f"/workspace/succession/{decision.pk}/transfer-list.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert dossier.code.replace("-", "") in text.replace("-", "").replace("\n", "")
+    flat = text.replace("-", "").replace("\n", "").replace("\u200b", "")
+    assert dossier.code.replace("-", "") in flat
     assert "BÀN GIAO" in text.upper()
     csv = client.get(f"/workspace/succession/{decision.pk}/transfer-list.csv").content.decode()
     assert dossier.code in csv and successor.name in csv

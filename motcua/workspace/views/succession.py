@@ -58,7 +58,11 @@ class ChooseForm(BootstrapMixin, forms.Form):
         self.fields["agency"].choices = [
             ("", _("Choose the agency…")),
             *(
-                (a.code, f"{a.name} ({_('until')} {a.valid_to:%d/%m/%Y})")
+                (
+                    a.code,
+                    _("%(name)s (until %(day)s)")
+                    % {"name": a.name, "day": f"{a.valid_to:%d/%m/%Y}"},
+                )
                 for a in ceased_agencies()
             ),
         ]
@@ -89,7 +93,11 @@ def page(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     form = ChooseForm(source or None)
     chosen = _chosen(form) if source else None
-    context: dict = {"nav": "succession", "form": form, "chosen": chosen}
+    if chosen is not None and not form.cleaned_data["on"]:
+        # Show the date the page worked out.
+        form = ChooseForm({"agency": chosen[0].code, "on": chosen[1].isoformat()})
+        form.is_valid()
+    context: dict = {"nav": "center", "form": form, "chosen": chosen}
     if chosen is None:
         return render(request, "workspace/succession/page.html", context)
     agency, on = chosen

@@ -37,6 +37,7 @@ from motcua.simulation.plan import (
     LEADER,
     OFFICER,
     RATE,
+    SYSTEM,
     DossierPlan,
     Step,
     paper_transfer_due,
@@ -115,12 +116,13 @@ def agency_username(agency_code: str, actor: str) -> str:
 
 
 def step_username(plan: DossierPlan, step: Step) -> str | None:
-    """Who takes ``step`` of ``plan``: ``None`` for the citizen filing online."""
-    if step.actor == CITIZEN:
+    """Who takes ``step`` of ``plan``: ``None`` for the citizen filing online and for a
+    reorganization's handover."""
+    if step.actor in (CITIZEN, SYSTEM):
         return None
     if step.actor == OFFICER:
         return officer_username(step.params["site"])
-    return agency_username(plan.agency, step.actor)
+    return agency_username(plan.agency_at(step.at), step.actor)
 
 
 # -- the reference rows of a day ----------------------------------------------------------------
@@ -187,6 +189,17 @@ class VersionRef:
 
 
 @dataclass(frozen=True)
+class SuccessionRef:
+    """What a reorganization's handover writes: the decisions by ceasing agency code (id,
+    number, effective day), the control slip's words, and ``inside`` on the effective day."""
+
+    decisions: Mapping[str, tuple[int, str, date]]
+    step_name: str
+    note: str  # "%(successor)s … %(decision)s"
+    inside: Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
 class Book:
     """The reference rows of a day that dossier rows point to, by natural key.
 
@@ -208,6 +221,8 @@ class Book:
     inside: Callable[[int, int], bool]
     calendar: Callable[[str], WorkCalendar]
     assignment: str
+    #: Read on first use: the next reorganization after the day (``None`` without one).
+    succession: Callable[[], SuccessionRef | None] = lambda: None
 
 
 @dataclass(slots=True)
@@ -396,7 +411,7 @@ class _Dossier:
 
     def member(self, actor: str) -> StaffRef:
         """An agency member named by the plan (assignee, the next step's holder)."""
-        return self.book.staff[agency_username(self.plan.agency, actor)]
+        return self.book.staff[agency_username(self.agency.code, actor)]
 
     def step_site(self, step: Step) -> SiteRef:
         return self.book.sites[step.params["site"]]
@@ -777,6 +792,39 @@ def _stop(d: _Dossier, s: Step) -> None:
             payload={"reason": normalize(s.params["reason"])})  # fmt: skip
 
 
+def _succeed(d: _Dossier, s: Step) -> None:
+    """``competence.dossier_succeed`` (``_hand_over``)."""
+    row, ceasing = d.row, d.agency
+    successor = d.book.agencies[s.params["to"]]
+    ref = d.book.succession()
+    reorganization, number, effective_on = ref.decisions[ceasing.code]
+    decision = number or f"{ceasing.name} – {effective_on:%d/%m/%Y}"
+    payload: dict[str, Any] = {
+        "from_agency": ceasing.code, "to_agency": successor.code,
+        "reorganization": reorganization, "decision": number,
+        "effective_on": effective_on.isoformat(), "basis": s.params["basis"],
+        "due_at": json_instant(_stored(row["due_at"])) if row["due_at"] is not None else None,
+    }  # fmt: skip
+    if row["custodian_agency_id"] == ceasing.id:
+        handover = {
+            "id": next(d.handover_ids), "dossier_id": row["id"], "step": row["step"],
+            "step_name": ref.step_name, "unit": ceasing.name, "giver_id": row["custodian_id"],
+            "receiver_id": None, "given_at": s.at, "received_at": s.at, "step_due_at": None,
+            "finished_at": None, "timeliness": "",
+            "note": ref.note % {"successor": successor.name, "decision": decision},
+        }  # fmt: skip
+        d.handovers.append(handover)
+        row["custodian_agency_id"] = successor.id
+        row["custodian_id"] = None
+        payload["handover"] = handover["id"]
+    row["competent_agency_id"] = successor.id
+    row["assignee_id"] = None
+    row["outside_territory"] = not ref.inside(successor.id, d.site.id)
+    d.agency = successor
+    d.event(Action.SUCCEED, s.at, None, from_status=row["status"], agency=successor,
+            payload=payload)  # fmt: skip
+
+
 #: How each later action of a plan changes the rows (as ``services.REPLAY`` replays it).
 APPLY: dict[str, Callable[[_Dossier, Step], None]] = {
     Action.RECEIVE: _accept_online,
@@ -792,6 +840,7 @@ APPLY: dict[str, Callable[[_Dossier, Step], None]] = {
     Action.DELIVER: _deliver,
     Action.WITHDRAW: _withdraw,
     Action.STOP: _stop,
+    Action.SUCCEED: _succeed,
 }
 
 
@@ -880,5 +929,6 @@ def handovers_needed(plan: DossierPlan) -> int:
 
 
 _HANDING = frozenset(
-    {Action.TRANSFER, Action.ASSIGN, Action.HANDOVER, Action.COMPLETE, Action.DELIVER}
-)
+    {Action.TRANSFER, Action.ASSIGN, Action.HANDOVER, Action.COMPLETE, Action.DELIVER,
+     Action.SUCCEED}
+)  # fmt: skip

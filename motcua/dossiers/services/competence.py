@@ -35,9 +35,11 @@ from motcua.dossiers.permissions import Actor, authorize_reorganization
 from motcua.dossiers.services.lifecycle import (
     _begin,
     _calendar,
+    _check_state,
     _close_step,
     _event,
     _inside_territory,
+    _lock,
     _save,
     clock_local,
 )
@@ -523,16 +525,45 @@ def _hand_over(
         dossier,
         ["competent_agency", "custodian_agency", "custodian", "assignee", "outside_territory"],
     )
+    payload = {
+        "from_agency": ceasing.code, "to_agency": successor.code,
+        "reorganization": reorganization.pk, "decision": reorganization.decision_number,
+        "effective_on": reorganization.effective_on.isoformat(), "basis": basis,
+        "due_at": dossier.due_at,
+    }  # fmt: skip
+    if handover is not None:
+        payload["handover"] = handover.pk
     _event(
         dossier, Action.SUCCEED, at=at, actor=actor, from_status=dossier.status,
-        agency=successor,
-        payload={
-            "from_agency": ceasing.code, "to_agency": successor.code,
-            "reorganization": reorganization.pk, "decision": reorganization.decision_number,
-            "effective_on": reorganization.effective_on, "basis": basis,
-            "due_at": dossier.due_at, "handover": handover.pk if handover else None,
-        },
+        agency=successor, payload=payload,
     )  # fmt: skip
+
+
+@transaction.atomic
+def dossier_succeed(
+    *,
+    actor: Actor | None,
+    code: str,
+    reorganization: Reorganization,
+    successor_code: str,
+    basis: str,
+    at: datetime | None = None,
+) -> Dossier:
+    """Hand one dossier of ``reorganization``'s ceasing agency to ``successor_code``, as
+    :func:`reorganization_apply` does for each: for a writer that decides dossier by dossier
+    (the workload generator replays its plans through it)."""
+    authorize_reorganization(actor)
+    at = at or clock.now()
+    dossier = _lock(code, None)
+    _check_state(dossier, Action.SUCCEED)
+    if dossier.competent_agency_id != reorganization.agency_id:
+        raise Conflict(
+            _("Dossier %(code)s is not at %(agency)s.")
+            % {"code": code, "agency": reorganization.agency.name}
+        )
+    successor = _agency(successor_code, day=reorganization.effective_on, field_name="successor")
+    _hand_over(dossier, reorganization, successor, at=at, actor=actor, basis=basis)
+    return dossier
 
 
 def reorganizations_pending(day: date):

@@ -924,11 +924,23 @@ complaint_tuple = itemgetter(*COMPLAINT_COLUMNS)
 
 
 def handovers_needed(plan: DossierPlan) -> int:
-    """At most how many control-slip rows ``plan`` writes (to reserve their ids)."""
-    return sum(1 for s in plan.steps if s.action in _HANDING)
+    """How many control-slip rows ``plan`` writes (to reserve their ids, which the events'
+    hashes cover: exactly, or the next dossier's ids would shift). A reorganization's
+    handover writes one only when the agency holds the paper (after the transfer, before
+    the result), as ``_succeed`` decides."""
+    count, held = 0, False
+    for s in plan.steps:
+        if s.action in _HANDING:
+            count += 1
+        if s.action in (Action.TRANSFER, Action.ACCEPT):
+            held = True
+        elif s.action == Action.COMPLETE:
+            held = False
+        elif s.action == Action.SUCCEED and held:
+            count += 1
+    return count
 
 
 _HANDING = frozenset(
-    {Action.TRANSFER, Action.ASSIGN, Action.HANDOVER, Action.COMPLETE, Action.DELIVER,
-     Action.SUCCEED}
-)  # fmt: skip
+    {Action.TRANSFER, Action.ASSIGN, Action.HANDOVER, Action.COMPLETE, Action.DELIVER}
+)

@@ -6,18 +6,10 @@ import pytest
 
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, justice_procedure, receive
+from motcua.dossiers.tests.test_api_journey import act
 from motcua.organization.models import Site
 
 pytestmark = pytest.mark.django_db
-
-
-def act(client, code, action, version, **body):
-    return client.post(
-        f"/api/v1/dossiers/{code}/actions/{action}",
-        body,
-        content_type="application/json",
-        headers={"If-Match": f'"{version}"'},
-    )
 
 
 def test_a_leader_returns_and_the_site_reroutes_with_if_match(client, people, clock):

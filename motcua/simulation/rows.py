@@ -68,7 +68,8 @@ DOSSIER_COLUMNS = (
     "due_at", "original_due_at", "check_due_at", "transfer_due_at", "transferred_at",
     "paused_at", "paused_status", "supplement_count", "extension_count", "finished_at",
     "timeliness", "outcome", "result_file", "result_sha256", "delivered_at", "custodian_site_id",
-    "custodian_agency_id", "custodian_id", "assignee_id", "step", "step_started_at", "fee_due",
+    "custodian_agency_id", "custodian_id", "returned_from_id", "assignee_id", "step",
+    "step_started_at", "fee_due",
     "fee_paid", "payment_method", "obligation_amount", "idempotency_key", "request_digest",
     "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
@@ -529,6 +530,7 @@ def _create(d: _Dossier, first: Step, *, dossier_id: int, sequence: int) -> None
         "custodian_site_id": site.id,
         "custodian_agency_id": None,
         "custodian_id": user.id if user else None,
+        "returned_from_id": None,
         "assignee_id": None,
         "step": None,
         "step_started_at": None,

@@ -70,7 +70,8 @@ class Desk:
 
     @property
     def has_any_post(self) -> bool:
-        return bool(self.roles) or self.sees_all
+        # Former agency staff keep reading what they handled (docs/decisions/0008).
+        return bool(self.roles) or self.sees_all or bool(self.actor.former_agencies)
 
 
 def desk_for(request: HttpRequest) -> Desk:

@@ -94,3 +94,31 @@ def test_the_branch_sees_returned_dossiers_first_and_reroutes(client, people, cl
     assert moved.status_code == 302
     dossier.refresh_from_db()
     assert dossier.competent_agency.code == "SO-XD" and dossier.returned_from is None
+
+
+def test_the_former_staff_read_what_they_handled_and_cannot_act(client, people, clock, scenario):
+    from motcua.dossiers.services import competence
+    from motcua.dossiers.tests.conftest import SWITCH
+
+    dossier = scenario["dossier"]
+    clock.set(2025, 7, 1, 8, 0)
+    decision = competence.reorganization_create(
+        actor=None, agency_code="UBND-D-003", effective_on=SWITCH
+    )
+    competence.reorganization_apply(actor=None, reorganization=decision)
+    client.force_login(scenario["staff"])
+    assert client.get("/workspace/")["Location"] == "/workspace/dossiers/"
+    page = client.get(f"/workspace/dossiers/{dossier.code}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert scenario["successor"].name in html
+    assert 'id="act-complete"' not in html
+    dossier.refresh_from_db()
+    refused = client.post(
+        f"/workspace/dossiers/{dossier.code}/act/complete/",
+        {"version": dossier.version, "outcome": "granted"},
+    )
+    assert refused.status_code == 403
+    client.force_login(scenario["ward_staff"])
+    html = client.get(f"/workspace/dossiers/{dossier.code}/").content.decode()
+    assert 'id="act-complete"' in html

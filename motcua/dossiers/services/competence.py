@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -564,10 +563,3 @@ def dossier_succeed(
     successor = _agency(successor_code, day=reorganization.effective_on, field_name="successor")
     _hand_over(dossier, reorganization, successor, at=at, actor=actor, basis=basis)
     return dossier
-
-
-def reorganizations_pending(day: date):
-    """Decisions in effect by ``day`` that still leave dossiers at the ceasing agency."""
-    return Reorganization.objects.filter(
-        Q(applied_at__isnull=True), effective_on__lte=day
-    ).select_related("agency", "successor")

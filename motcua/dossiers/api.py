@@ -38,6 +38,7 @@ from motcua.dossiers.selectors import (
     events_of,
     result_download,
 )
+from motcua.dossiers.services import competence
 from motcua.dossiers.services import lifecycle as svc
 
 router = Router(tags=["dossiers"])
@@ -63,6 +64,8 @@ ActionName = Literal[
     "withdraw",
     "stop",
     "pay",
+    "return_wrong_agency",
+    "reroute",
 ]
 
 
@@ -210,6 +213,10 @@ class DossierOut(Schema):
     obligation_amount: int
     components: list[DossierComponentOut]
     forms: list[str]
+    returned_from: Ref | None = Field(
+        description="The agency that returned the dossier as outside its competence, until "
+        "the site re-routes it."
+    )
     allowed_actions: list[str] = Field(
         description="Actions the state allows (your role may still be refused)."
     )
@@ -265,6 +272,7 @@ class ActionIn(Schema):
     recipient_name: str = Field("", max_length=300)
     recipient_id_number: str = Field("", max_length=20)
     officer_phone: str = Field("", max_length=20)
+    agency: str = Field("", max_length=40, description="Agency code, for reroute.")
 
 
 class ListQuery(Schema):
@@ -381,7 +389,10 @@ def dossier_out(dossier: Dossier) -> dict:
             for c in dossier.components.all()
         ],
         "forms": sorted(dossier.forms),
-        "allowed_actions": rules.actions_allowed(dossier.status),
+        "returned_from": _ref(dossier.returned_from),
+        "allowed_actions": rules.actions_allowed(
+            dossier.status, returned=dossier.returned_from_id is not None
+        ),
     }
 
 
@@ -551,7 +562,9 @@ def dossier_action(
     `handover` to, note; `request_supplement` reason, items, officer_phone;
     `require_obligation` amount, note; `extend` new_due_at, reason; `complete` outcome, note;
     `deliver` recipient_name, recipient_id_number, note; `withdraw` reason; `stop` reason;
-    `pay` amount, method. One-stop actions take `site` when you work at several sites.
+    `pay` amount, method; `return_wrong_agency` reason (a leader of the competent agency);
+    `reroute` agency (the site of a dossier returned by an agency). One-stop actions take
+    `site` when you work at several sites.
     """
     actor = _actor(request)
     version = _expected_version(if_match)
@@ -599,6 +612,10 @@ def dossier_action(
         "pay": lambda: svc.dossier_pay(
             site=site, amount=body.amount or 0, method=body.method, **common
         ),
+        "return_wrong_agency": lambda: competence.dossier_return_wrong_agency(
+            reason=body.reason, **common
+        ),
+        "reroute": lambda: competence.dossier_reroute(site=site, agency_code=body.agency, **common),
     }
     dossier = handlers[action]()
     return _with_etag(dossier_out(_fresh(dossier.code, actor)), response)

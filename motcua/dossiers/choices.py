@@ -122,6 +122,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     STOP = "stop", _("Stop processing")
     PAY = "pay", _("Record a fee payment")
+    RETURN_WRONG_AGENCY = "return_wrong_agency", _("Return: not within the agency's competence")
+    REROUTE = "reroute", _("Re-route to the competent agency")
+    SUCCEED = "succeed", _("Hand over to the successor agency")
 
 
 class FormKind(models.TextChoices):

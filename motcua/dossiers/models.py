@@ -219,6 +219,10 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("holder of the paper dossier"),
     )
+    returned_from = _reference(
+        "organization.Agency",
+        verbose_name=_("returned by (not within its competence)"),
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -388,6 +392,97 @@ class DossierEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Dossier events are append-only")
+
+
+class SuccessorRule(models.TextChoices):
+    """Who takes over the dossiers of an agency that ceases (a reorganization decision)."""
+
+    TERRITORY = (
+        "territory",
+        _(
+            "The agency competent by the procedure's rule on the date, for the commune or ward "
+            "that now holds the object's or applicant's territory"
+        ),
+    )
+    FIXED = "fixed", _("One named agency")
+
+
+class Reorganization(models.Model):
+    """A dated decision: ``agency`` ceases at the end of the day before ``effective_on`` and
+    its dossiers in flight pass to successors (by ``rule``, or per procedure in ``rules``).
+
+    Applying it (:func:`motcua.dossiers.services.competence.reorganization_apply`) moves each
+    dossier with one event; ``applied_at`` is set once none is left behind.
+    """
+
+    agency = models.ForeignKey(
+        "organization.Agency",
+        verbose_name=_("ceasing agency"),
+        on_delete=models.PROTECT,
+        related_name="reorganizations",
+    )
+    effective_on = models.DateField(_("effective on"))
+    rule = models.CharField(
+        _("successor"), max_length=20, choices=SuccessorRule.choices,
+        default=SuccessorRule.TERRITORY,
+    )  # fmt: skip
+    successor = models.ForeignKey(
+        "organization.Agency",
+        verbose_name=_("successor agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Required when one named agency succeeds."),
+    )
+    decision_number = models.CharField(_("decision number"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
+    created_by = _reference(settings.AUTH_USER_MODEL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "agency"]
+        verbose_name = _("reorganization")
+        verbose_name_plural = _("reorganizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "effective_on"], name="dossiers_reorganization_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rule="fixed") | models.Q(successor__isnull=False),
+                name="dossiers_reorganization_fixed_has_successor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.effective_on:%d/%m/%Y}"
+
+
+class ReorganizationRule(models.Model):
+    """Where the dossiers of one procedure go, when it moved elsewhere than the rule says."""
+
+    reorganization = models.ForeignKey(
+        Reorganization, on_delete=models.CASCADE, related_name="rules"
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    successor = models.ForeignKey(
+        "organization.Agency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("successor of a procedure")
+        verbose_name_plural = _("successors of procedures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganization", "procedure"], name="dossiers_reorganization_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} → {self.successor}"
 
 
 class NotificationLog(models.Model):

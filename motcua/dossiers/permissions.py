@@ -60,7 +60,19 @@ ACTION_ROLES: dict[str, dict[Role, str]] = {
     Action.WITHDRAW: {R.RECEIVING_OFFICER: SITE},
     Action.STOP: {R.AGENCY_LEADER: AGENCY},
     Action.PAY: {R.RECEIVING_OFFICER: SITE},
+    # Only a leader decides that a dossier is not the agency's (docs/decisions/0008).
+    Action.RETURN_WRONG_AGENCY: {R.AGENCY_LEADER: AGENCY},
+    Action.REROUTE: {
+        R.RECEIVING_OFFICER: SITE,
+        R.BRANCH_DIRECTOR: SITE,
+        R.DEPUTY_DIRECTOR: SITE,
+    },
+    # Never on one dossier from its page: a reorganization applies it (``may_reorganize``).
+    Action.SUCCEED: {R.CENTER_DIRECTOR: SITE, R.ADMINISTRATOR: SITE},
 }
+
+#: Who applies a reorganization to the dossiers of a ceasing agency.
+REORGANIZERS = {R.CENTER_DIRECTOR, R.ADMINISTRATOR}
 
 SEES_ALL = {R.CENTER_DIRECTOR, R.INSPECTOR, R.ADMINISTRATOR}
 BRANCH_HEADS = {R.BRANCH_DIRECTOR, R.DEPUTY_DIRECTOR}
@@ -77,6 +89,10 @@ class Actor:
     seconded_sites: frozenset[int] = frozenset()
     sees_all: bool = False
     headed_sites: frozenset[int] = frozenset()  # branches headed and their points
+    roles: frozenset[Role] = frozenset()  # every role held that day, wherever
+    #: Agencies the person worked for before ``day`` and no longer does: they keep reading
+    #: the dossiers they handled there (docs/decisions/0008).
+    former_agencies: frozenset[int] = frozenset()
 
     @property
     def site_ids(self) -> set[int]:
@@ -110,10 +126,20 @@ def _posts(user: AbstractBaseUser, day: date) -> dict:
     in_agencies: dict[int, set[Role]] = {}
     sees_all = bool(getattr(user, "is_superuser", False))
     heads: set[int] = set()
-    for role, site_id, agency_id in (
-        Assignment.objects.filter(user=user).on(day).values_list("role", "site_id", "agency_id")
+    held: set[Role] = set()
+    ended: set[int] = set()
+    # The posts held that day, and the agencies of those that ended before it, in one query.
+    for role, site_id, agency_id, valid_to in (
+        Assignment.objects.filter(user=user)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .values_list("role", "site_id", "agency_id", "valid_to")
     ):
+        if valid_to is not None and valid_to < day:
+            if agency_id is not None:
+                ended.add(agency_id)
+            continue
         role = Role(role)
+        held.add(role)
         if role in SEES_ALL:
             sees_all = True
         if site_id is not None:
@@ -133,6 +159,8 @@ def _posts(user: AbstractBaseUser, day: date) -> dict:
         "seconded_sites": seconded,
         "sees_all": sees_all,
         "headed_sites": frozenset(heads),
+        "roles": frozenset(held),
+        "former_agencies": frozenset(ended - set(in_agencies)),
     }
 
 
@@ -146,7 +174,16 @@ def visible_q(actor: Actor) -> Q | None:
         q |= Q(receiving_site_id__in=sites) | Q(return_site_id__in=sites)
     if actor.agency_ids:
         q |= Q(competent_agency_id__in=actor.agency_ids)
+    if actor.former_agencies:
+        q |= Q(pk__in=_handled(actor))
     return q
+
+
+def _handled(actor: Actor):
+    """The dossiers ``actor`` acted on (the events name them): what former staff still read."""
+    from motcua.dossiers.models import DossierEvent
+
+    return DossierEvent.objects.filter(actor=actor.user).values("dossier_id")
 
 
 def can_see(actor: Actor, dossier) -> bool:
@@ -157,7 +194,21 @@ def can_see(actor: Actor, dossier) -> bool:
         dossier.receiving_site_id in sites
         or dossier.return_site_id in sites
         or dossier.competent_agency_id in actor.agency_ids
+        or (bool(actor.former_agencies) and _handled(actor).filter(dossier_id=dossier.pk).exists())
     )
+
+
+def may_reorganize(actor: Actor) -> bool:
+    """Whether ``actor`` applies reorganizations (the Center's director, an administrator)."""
+    return bool(actor.roles & REORGANIZERS) or bool(getattr(actor.user, "is_superuser", False))
+
+
+def authorize_reorganization(actor: Actor | None) -> None:
+    """``None`` is the system (a command run by the operator)."""
+    if actor is not None and not may_reorganize(actor):
+        raise PermissionDenied(
+            _("Only the Center's director or an administrator applies a reorganization.")
+        )
 
 
 def authorize(actor: Actor, action: str, dossier=None, *, site: Site | None = None) -> None:

@@ -14,6 +14,20 @@ from motcua.worktime.rules import WorkCalendar, working_time_between
 
 S = Status
 
+#: The states before a result: the dossier is still in the hands of the competent agency or on
+#: its way to it (what a withdrawal may end, and what a reorganization hands over).
+IN_FLIGHT = frozenset(
+    {
+        S.SUBMITTED,
+        S.GUIDED,
+        S.RECEIVED,
+        S.TRANSFERRED,
+        S.IN_PROGRESS,
+        S.AWAITING_SUPPLEMENT,
+        S.AWAITING_OBLIGATION,
+    }
+)
+
 #: For each action, the states it may start from. The resulting state is decided by the
 #: service (most actions have one; ``receive_supplement`` returns to where the pause began).
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -35,17 +49,7 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Action.EXTEND: frozenset({S.RECEIVED, S.TRANSFERRED, S.IN_PROGRESS, S.AWAITING_OBLIGATION}),
     Action.COMPLETE: frozenset({S.IN_PROGRESS}),
     Action.DELIVER: frozenset({S.RESULT_READY}),
-    Action.WITHDRAW: frozenset(
-        {
-            S.SUBMITTED,
-            S.GUIDED,
-            S.RECEIVED,
-            S.TRANSFERRED,
-            S.IN_PROGRESS,
-            S.AWAITING_SUPPLEMENT,
-            S.AWAITING_OBLIGATION,
-        }
-    ),
+    Action.WITHDRAW: IN_FLIGHT,
     # Decree 118/2025: no stop once the result is done or delivered (§2.6).
     Action.STOP: frozenset(
         {S.TRANSFERRED, S.IN_PROGRESS, S.AWAITING_SUPPLEMENT, S.AWAITING_OBLIGATION}
@@ -53,6 +57,12 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Action.PAY: frozenset(
         {S.RECEIVED, S.TRANSFERRED, S.IN_PROGRESS, S.AWAITING_OBLIGATION, S.RESULT_READY}
     ),
+    # A leader sends back what is not within the agency's competence, before deciding on it.
+    Action.RETURN_WRONG_AGENCY: frozenset({S.TRANSFERRED, S.IN_PROGRESS}),
+    # Only a dossier returned by an agency (the service checks ``returned_from``).
+    Action.REROUTE: frozenset({S.RECEIVED}),
+    # A reorganization moves every dossier whose processing is not over.
+    Action.SUCCEED: IN_FLIGHT,
 }
 
 
@@ -60,9 +70,20 @@ def allowed(action: str, status: str) -> bool:
     return status in ALLOWED_FROM[action]
 
 
-def actions_allowed(status: str) -> list[str]:
-    """The actions the state allows, in the order of :class:`Action`."""
-    return [a.value for a in Action if status in ALLOWED_FROM[a]]
+#: Actions no one chooses on a dossier's page: a reorganization's, and a re-route when the
+#: dossier was not returned by an agency.
+_NOT_OFFERED = frozenset({Action.SUCCEED, Action.REROUTE})
+
+
+def actions_allowed(status: str, *, returned: bool = False) -> list[str]:
+    """The actions the state allows, in the order of :class:`Action`; ``returned``: an agency
+    sent the dossier back as outside its competence (it may be re-routed)."""
+    return [
+        a.value
+        for a in Action
+        if status in ALLOWED_FROM[a]
+        and (a not in _NOT_OFFERED or (a == Action.REROUTE and returned))
+    ]
 
 
 def grade(

@@ -22,6 +22,19 @@ def dossiers_visible(actor: Actor) -> QuerySet[Dossier]:
     return qs if q is None else qs.filter(q)
 
 
+def dossiers_returned(actor: Actor) -> QuerySet[Dossier]:
+    """Dossiers an agency sent back as outside its competence, waiting for their site to
+    re-route them (what a branch sees first), the oldest return first."""
+    from motcua.dossiers.choices import Status
+
+    return (
+        dossiers_visible(actor)
+        .filter(returned_from__isnull=False, status=Status.RECEIVED)
+        .select_related("returned_from", "procedure", "receiving_site")
+        .order_by("step_started_at", "pk")
+    )
+
+
 def dossier_get(*, actor: Actor, code: str) -> Dossier:
     """One dossier by code. A dossier outside the scope is "not found", as if absent."""
     # Six joins, not twelve: PostgreSQL spends more time planning a wide join than running it

@@ -58,6 +58,7 @@ from motcua.simulation.services import (
     RunResult,
     day_plans,
     simulation_calendar,
+    simulation_reorganizations_ensure,
     simulation_samples_store,
     simulation_staff_ensure,
     simulation_until,
@@ -88,6 +89,7 @@ def simulation_bulk_run(
     """
     until = simulation_until(end)
     simulation_samples_store()
+    simulation_reorganizations_ensure(start)
     done = set(
         SimulatedDay.objects.filter(
             seed=seed, scale=scale, day__gte=start, day__lte=end

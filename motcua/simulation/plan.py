@@ -39,6 +39,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from motcua.dossiers import succession
 from motcua.dossiers.choices import Action, Channel, Outcome, ReturnMethod, Status
 from motcua.dossiers.rules import grade
 from motcua.feedback.choices import ComplaintAction
@@ -57,6 +58,7 @@ from motcua.worktime.rules import (
 # competent agency's specialist or leader.
 CITIZEN = "citizen"
 OFFICER = "officer"
+SYSTEM = "system"  # a reorganization's handover (docs/decisions/0008)
 SPECIALIST = "specialist"
 LEADER = "leader"
 ROLE_ACTOR = {"agency_specialist": SPECIALIST, "agency_leader": LEADER}
@@ -83,6 +85,9 @@ _REQUEST_SUPPLEMENT, _RECEIVE_SUPPLEMENT, _EXTEND, _COMPLETE, _DELIVER, _WITHDRA
     a.value for a in (Action.REQUEST_SUPPLEMENT, Action.RECEIVE_SUPPLEMENT, Action.EXTEND,
                       Action.COMPLETE, Action.DELIVER, Action.WITHDRAW, Action.STOP)
 )  # fmt: skip
+_SUCCEED = Action.SUCCEED.value
+#: Steps after which the dossier is no longer in flight (a reorganization leaves it alone).
+_OVER = frozenset({_REFUSE, _COMPLETE, _WITHDRAW, _STOP})
 _GRANTED, _REJECTED = Outcome.GRANTED.value, Outcome.REJECTED.value
 _ONLINE, _POST, _IN_PERSON = Channel.ONLINE.value, Channel.POST.value, Channel.IN_PERSON.value
 _AT_SITE, _ONLINE_RETURN = ReturnMethod.SITE.value, ReturnMethod.ONLINE.value
@@ -159,6 +164,20 @@ class RegimeSpec:
     has_stop_notice: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SuccessionSpec:
+    """Agencies that cease at ``at`` (the first instant of the effective day) and what decides
+    their successors (:func:`motcua.dossiers.succession.propose`, by territory): the
+    procedures' competence on that day, and the territory keyed by unit id, with ``ward_ids``
+    the ids of the day's wards by code."""
+
+    at: datetime
+    ceasing: frozenset[str]
+    competence: Mapping[str, succession.Competence]
+    territory: succession.Territory
+    ward_ids: Mapping[str, int]
+
+
 # -- outputs ------------------------------------------------------------------------------------
 
 
@@ -211,6 +230,16 @@ class DossierPlan:
     timeliness: str
     #: The applicant's rating, complaint or suggestion (:func:`feedback_steps`), in order.
     feedback: tuple[Step, ...] = ()
+    #: The agency that took the dossier over from ``agency`` at ``succeeded_at`` (a
+    #: reorganization's ``succeed`` step), "" when none did.
+    successor: str = ""
+    succeeded_at: datetime | None = None
+
+    def agency_at(self, at: datetime) -> str:
+        """The competent agency at ``at``: whose staff act then."""
+        if self.successor and self.succeeded_at is not None and at >= self.succeeded_at:
+            return self.successor
+        return self.agency
 
 
 # -- the day ------------------------------------------------------------------------------------
@@ -227,12 +256,15 @@ def plan_day(
     calendar: WorkCalendar,
     regime: RegimeSpec | None,
     now: datetime | None = None,
+    succession: SuccessionSpec | None = None,
 ) -> list[DossierPlan]:
     """Plan every dossier submitted on ``day``, sorted by submission time.
 
     Counter arrivals (in person, post) are drawn per operating site, online ones over the
     wards that a site serves that day. Nothing is planned without a regime, and every step
-    after ``now`` is cut (a dossier submitted after ``now`` is left out).
+    after ``now`` is cut (a dossier submitted after ``now`` is left out). A dossier still in
+    flight at an agency that ceases (``succession``) is handed to its successor then
+    (:func:`succeed`); the draws do not change.
     """
     if regime is None:
         return []
@@ -251,12 +283,48 @@ def plan_day(
     plans.sort(key=lambda p: p.submitted_at)
     result = []
     for index, plan in enumerate(plans, 1):
-        plan = replace(plan, index=index)
+        plan = succeed(replace(plan, index=index), succession, now=now)
         feedback = feedback_steps(
             plan, seed=seed, now=now, calendar=ctx.calendar_of(ctx.site[plan.site])
         )
         result.append(replace(plan, feedback=feedback) if feedback else plan)
     return result
+
+
+def succeed(plan: DossierPlan, spec: SuccessionSpec | None, *, now: datetime | None) -> DossierPlan:
+    """``plan`` with a ``succeed`` step at ``spec.at`` when its agency ceases then and the
+    dossier is still in flight (received before, not finished, the switch not after ``now``);
+    the steps after it are the successor's. Status, due time and timeliness do not change."""
+    if (
+        spec is None
+        or plan.agency not in spec.ceasing
+        or plan.submitted_at >= spec.at
+        or (now is not None and now < spec.at)
+        or any(s.action in _OVER and s.at < spec.at for s in plan.steps)
+    ):
+        return plan
+    (proposal,) = succession.propose(
+        [
+            succession.InFlight(
+                code="",
+                procedure=plan.procedure,
+                object_unit=spec.ward_ids.get(plan.object_ward),
+                applicant_unit=spec.ward_ids.get(plan.applicant_ward),
+            )  # fmt: skip
+        ],
+        decision=succession.Decision(),
+        competence=spec.competence,
+        territory=spec.territory,
+    )
+    if proposal.successor is None:
+        return plan
+    step = Step(_SUCCEED, spec.at, SYSTEM, {"to": proposal.successor, "basis": proposal.basis})
+    before = tuple(s for s in plan.steps if s.at < spec.at)
+    after = tuple(s for s in plan.steps if s.at >= spec.at)
+    return replace(
+        plan, steps=(*before, step, *after), successor=proposal.successor,
+        succeeded_at=spec.at,
+    )  # fmt: skip
 
 
 #: What the applicant does after (or about) the dossier, as a feedback step's action, and the

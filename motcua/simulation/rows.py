@@ -37,6 +37,7 @@ from motcua.simulation.plan import (
     LEADER,
     OFFICER,
     RATE,
+    SYSTEM,
     DossierPlan,
     Step,
     paper_transfer_due,
@@ -67,7 +68,8 @@ DOSSIER_COLUMNS = (
     "due_at", "original_due_at", "check_due_at", "transfer_due_at", "transferred_at",
     "paused_at", "paused_status", "supplement_count", "extension_count", "finished_at",
     "timeliness", "outcome", "result_file", "result_sha256", "delivered_at", "custodian_site_id",
-    "custodian_agency_id", "custodian_id", "assignee_id", "step", "step_started_at", "fee_due",
+    "custodian_agency_id", "custodian_id", "returned_from_id", "assignee_id", "step",
+    "step_started_at", "fee_due",
     "fee_paid", "payment_method", "obligation_amount", "idempotency_key", "request_digest",
     "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
@@ -115,12 +117,13 @@ def agency_username(agency_code: str, actor: str) -> str:
 
 
 def step_username(plan: DossierPlan, step: Step) -> str | None:
-    """Who takes ``step`` of ``plan``: ``None`` for the citizen filing online."""
-    if step.actor == CITIZEN:
+    """Who takes ``step`` of ``plan``: ``None`` for the citizen filing online and for a
+    reorganization's handover."""
+    if step.actor in (CITIZEN, SYSTEM):
         return None
     if step.actor == OFFICER:
         return officer_username(step.params["site"])
-    return agency_username(plan.agency, step.actor)
+    return agency_username(plan.agency_at(step.at), step.actor)
 
 
 # -- the reference rows of a day ----------------------------------------------------------------
@@ -187,6 +190,17 @@ class VersionRef:
 
 
 @dataclass(frozen=True)
+class SuccessionRef:
+    """What a reorganization's handover writes: the decisions by ceasing agency code (id,
+    number, effective day), the control slip's words, and ``inside`` on the effective day."""
+
+    decisions: Mapping[str, tuple[int, str, date]]
+    step_name: str
+    note: str  # "%(successor)s … %(decision)s"
+    inside: Callable[[int, int], bool]
+
+
+@dataclass(frozen=True)
 class Book:
     """The reference rows of a day that dossier rows point to, by natural key.
 
@@ -208,6 +222,8 @@ class Book:
     inside: Callable[[int, int], bool]
     calendar: Callable[[str], WorkCalendar]
     assignment: str
+    #: Read on first use: the next reorganization after the day (``None`` without one).
+    succession: Callable[[], SuccessionRef | None] = lambda: None
 
 
 @dataclass(slots=True)
@@ -396,7 +412,7 @@ class _Dossier:
 
     def member(self, actor: str) -> StaffRef:
         """An agency member named by the plan (assignee, the next step's holder)."""
-        return self.book.staff[agency_username(self.plan.agency, actor)]
+        return self.book.staff[agency_username(self.agency.code, actor)]
 
     def step_site(self, step: Step) -> SiteRef:
         return self.book.sites[step.params["site"]]
@@ -514,6 +530,7 @@ def _create(d: _Dossier, first: Step, *, dossier_id: int, sequence: int) -> None
         "custodian_site_id": site.id,
         "custodian_agency_id": None,
         "custodian_id": user.id if user else None,
+        "returned_from_id": None,
         "assignee_id": None,
         "step": None,
         "step_started_at": None,
@@ -777,6 +794,39 @@ def _stop(d: _Dossier, s: Step) -> None:
             payload={"reason": normalize(s.params["reason"])})  # fmt: skip
 
 
+def _succeed(d: _Dossier, s: Step) -> None:
+    """``competence.dossier_succeed`` (``_hand_over``)."""
+    row, ceasing = d.row, d.agency
+    successor = d.book.agencies[s.params["to"]]
+    ref = d.book.succession()
+    reorganization, number, effective_on = ref.decisions[ceasing.code]
+    decision = number or f"{ceasing.name} – {effective_on:%d/%m/%Y}"
+    payload: dict[str, Any] = {
+        "from_agency": ceasing.code, "to_agency": successor.code,
+        "reorganization": reorganization, "decision": number,
+        "effective_on": effective_on.isoformat(), "basis": s.params["basis"],
+        "due_at": json_instant(_stored(row["due_at"])) if row["due_at"] is not None else None,
+    }  # fmt: skip
+    if row["custodian_agency_id"] == ceasing.id:
+        handover = {
+            "id": next(d.handover_ids), "dossier_id": row["id"], "step": row["step"],
+            "step_name": ref.step_name, "unit": ceasing.name, "giver_id": row["custodian_id"],
+            "receiver_id": None, "given_at": s.at, "received_at": s.at, "step_due_at": None,
+            "finished_at": None, "timeliness": "",
+            "note": ref.note % {"successor": successor.name, "decision": decision},
+        }  # fmt: skip
+        d.handovers.append(handover)
+        row["custodian_agency_id"] = successor.id
+        row["custodian_id"] = None
+        payload["handover"] = handover["id"]
+    row["competent_agency_id"] = successor.id
+    row["assignee_id"] = None
+    row["outside_territory"] = not ref.inside(successor.id, d.site.id)
+    d.agency = successor
+    d.event(Action.SUCCEED, s.at, None, from_status=row["status"], agency=successor,
+            payload=payload)  # fmt: skip
+
+
 #: How each later action of a plan changes the rows (as ``services.REPLAY`` replays it).
 APPLY: dict[str, Callable[[_Dossier, Step], None]] = {
     Action.RECEIVE: _accept_online,
@@ -792,6 +842,7 @@ APPLY: dict[str, Callable[[_Dossier, Step], None]] = {
     Action.DELIVER: _deliver,
     Action.WITHDRAW: _withdraw,
     Action.STOP: _stop,
+    Action.SUCCEED: _succeed,
 }
 
 
@@ -875,8 +926,21 @@ complaint_tuple = itemgetter(*COMPLAINT_COLUMNS)
 
 
 def handovers_needed(plan: DossierPlan) -> int:
-    """At most how many control-slip rows ``plan`` writes (to reserve their ids)."""
-    return sum(1 for s in plan.steps if s.action in _HANDING)
+    """How many control-slip rows ``plan`` writes (to reserve their ids, which the events'
+    hashes cover: exactly, or the next dossier's ids would shift). A reorganization's
+    handover writes one only when the agency holds the paper (after the transfer, before
+    the result), as ``_succeed`` decides."""
+    count, held = 0, False
+    for s in plan.steps:
+        if s.action in _HANDING:
+            count += 1
+        if s.action in (Action.TRANSFER, Action.ACCEPT):
+            held = True
+        elif s.action == Action.COMPLETE:
+            held = False
+        elif s.action == Action.SUCCEED and held:
+            count += 1
+    return count
 
 
 _HANDING = frozenset(

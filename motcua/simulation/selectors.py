@@ -6,6 +6,7 @@ user scoping applies.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -29,13 +30,20 @@ from motcua.organization.models import (
 )
 from motcua.organization.selectors.network import DEFAULT_PROVINCE, network_on
 from motcua.simulation import model
-from motcua.simulation.plan import ProcedureSpec, RegimeSpec, SiteSpec, WardSpec
+from motcua.simulation.plan import (
+    ProcedureSpec,
+    RegimeSpec,
+    SiteSpec,
+    SuccessionSpec,
+    WardSpec,
+)
 from motcua.simulation.rows import (
     AgencyRef,
     Book,
     ProcessStepRef,
     SiteRef,
     StaffRef,
+    SuccessionRef,
     VersionRef,
     payload_json,
 )
@@ -51,6 +59,7 @@ class DayReference:
     wards: tuple[WardSpec, ...]
     procedures: tuple[ProcedureSpec, ...]
     regime: RegimeSpec | None
+    succession: SuccessionSpec | None = None
 
 
 def simulation_missing() -> list[str]:
@@ -129,6 +138,38 @@ def reference_on(*, day: date, province_code: str = DEFAULT_PROVINCE) -> DayRefe
         wards=ward_specs,
         procedures=procedures,
         regime=_regime_on(day),
+        succession=succession_on(day, wards, procedures),
+    )
+
+
+def succession_on(day: date, wards, procedures) -> SuccessionSpec | None:
+    """The next reorganization after ``day`` decided by territory, as the plan needs it to
+    hand over the dossiers of ``day`` still in flight then (``None`` when there is none)."""
+    from motcua.dossiers.models import Reorganization
+    from motcua.dossiers.services.competence import (
+        competence_on,
+        reorganization_start,
+        territory_on,
+    )
+    from motcua.dossiers.succession import TERRITORY
+
+    decisions = list(
+        Reorganization.objects.filter(effective_on__gt=day, rule=TERRITORY)
+        .select_related("agency")
+        .order_by("effective_on")
+    )
+    if not decisions:
+        return None
+    first = decisions[0].effective_on
+    ward_ids: dict[str, int] = {}
+    for ward in wards:
+        ward_ids.setdefault(ward.code, ward.pk)
+    return SuccessionSpec(
+        at=reorganization_start(decisions[0]),
+        ceasing=frozenset(d.agency.code for d in decisions if d.effective_on == first),
+        competence=competence_on(first, [p.code for p in procedures]),
+        territory=territory_on(first, ward_ids.values()),
+        ward_ids=ward_ids,
     )
 
 
@@ -329,6 +370,31 @@ def book_on(
         inside=_territory_reader(day),
         calendar=calendar_of,
         assignment=_("Assignment"),
+        succession=functools.cache(lambda: _succession_ref(day)),
+    )
+
+
+def _succession_ref(day: date) -> SuccessionRef | None:
+    """The decisions of the next reorganization after ``day`` and what its handover writes
+    (:func:`motcua.dossiers.services.competence.dossier_succeed`)."""
+    from motcua.dossiers.models import Reorganization
+
+    decisions = list(
+        Reorganization.objects.filter(effective_on__gt=day).order_by("effective_on", "pk")
+    )
+    if not decisions:
+        return None
+    first = decisions[0].effective_on
+    return SuccessionRef(
+        decisions={
+            code: (pk, number, effective_on)
+            for pk, code, number, effective_on in Reorganization.objects.filter(
+                effective_on=first
+            ).values_list("pk", "agency__code", "decision_number", "effective_on")
+        },
+        step_name=_("Handed over to the successor agency"),
+        note=_("%(successor)s takes over under %(decision)s"),
+        inside=_territory_reader(first),
     )
 
 

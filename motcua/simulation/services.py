@@ -29,10 +29,12 @@ from django.utils import timezone
 
 from motcua.catalog.selectors import version_in_force
 from motcua.core import clock
+from motcua.core.refcache import reference_cache
 from motcua.dossiers.choices import Action
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Reorganization
 from motcua.dossiers.notifications import notifications_silenced
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
+from motcua.dossiers.services import competence
 from motcua.dossiers.services import lifecycle as svc
 from motcua.feedback.choices import ComplaintAction
 from motcua.feedback.services import (
@@ -42,7 +44,7 @@ from motcua.feedback.services import (
     complaint_submit,
     rating_submit,
 )
-from motcua.organization.choices import Role
+from motcua.organization.choices import AgencyKind, Role
 from motcua.organization.models import Agency, Site
 from motcua.organization.services.staff import assignment_create, staff_create
 from motcua.simulation import model, people
@@ -56,6 +58,7 @@ from motcua.simulation.plan import (
     RATE,
     SPECIALIST,
     SUGGEST,
+    SYSTEM,
     DossierPlan,
     Step,
     plan_day,
@@ -151,7 +154,7 @@ def staff_needed(plans: Iterable[DossierPlan]) -> tuple[set[str], set[str]]:
         | {p.return_site for p in plans if p.return_site}
         | {s.params["site"] for p in plans for s in p.steps if "site" in s.params}
     )
-    return sites, {p.agency for p in plans}
+    return sites, {p.agency for p in plans} | {p.successor for p in plans if p.successor}
 
 
 def _random(text: str) -> random.Random:
@@ -187,9 +190,9 @@ def simulate_day(
 
 
 def _actor(staff: SimulationStaff, plan: DossierPlan, step: Step) -> Actor | None:
-    if step.actor == CITIZEN:
+    if step.actor in (CITIZEN, SYSTEM):
         return None
-    user = staff.user(step.actor, site=step.params.get("site"), agency=plan.agency)
+    user = staff.user(step.actor, site=step.params.get("site"), agency=plan.agency_at(step.at))
     return actor_for(user, timezone.localdate(step.at))
 
 
@@ -276,8 +279,8 @@ def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
     return dossier
 
 
-def _username(staff: SimulationStaff, plan: DossierPlan, actor: str) -> str:
-    return staff.user(actor, site=None, agency=plan.agency).get_username()
+def _username(staff: SimulationStaff, plan: DossierPlan, actor: str, at: datetime) -> str:
+    return staff.user(actor, site=None, agency=plan.agency_at(at)).get_username()
 
 
 #: How each later action of a plan is replayed: (code, step, actor, staff, plan) → dossier.
@@ -293,10 +296,10 @@ REPLAY: dict[str, Callable[..., Dossier]] = {
     ),
     Action.ACCEPT: lambda code, s, a, staff, plan: svc.dossier_accept(actor=a, code=code, at=s.at),
     Action.ASSIGN: lambda code, s, a, staff, plan: svc.dossier_assign(
-        actor=a, code=code, assignee=_username(staff, plan, s.params["assignee"]), at=s.at
+        actor=a, code=code, assignee=_username(staff, plan, s.params["assignee"], s.at), at=s.at
     ),
     Action.HANDOVER: lambda code, s, a, staff, plan: svc.dossier_handover(
-        actor=a, code=code, to=_username(staff, plan, s.params["to"]), at=s.at
+        actor=a, code=code, to=_username(staff, plan, s.params["to"], s.at), at=s.at
     ),
     Action.REQUEST_SUPPLEMENT: lambda code, s, a, staff, plan: svc.dossier_request_supplement(
         actor=a,
@@ -333,7 +336,48 @@ REPLAY: dict[str, Callable[..., Dossier]] = {
     Action.STOP: lambda code, s, a, staff, plan: svc.dossier_stop(
         actor=a, code=code, reason=s.params["reason"], at=s.at
     ),
+    Action.SUCCEED: lambda code, s, a, staff, plan: competence.dossier_succeed(
+        actor=None,
+        code=code,
+        reorganization=_reorganization(plan.agency, s.at),
+        successor_code=s.params["to"],
+        basis=s.params["basis"],
+        at=s.at,
+    ),
 }
+
+
+def _reorganization(agency: str, at: datetime) -> Reorganization:
+    return reference_cache.get_or_set(
+        ("reorganization", agency, at),
+        lambda: Reorganization.objects.select_related("agency").get(
+            agency__code=agency, effective_on=timezone.localdate(at)
+        ),
+    )
+
+
+#: The decision of the 2025 reorganization as the generator records it (the page and the
+#: ``reorganize`` command record the Center's own).
+SWITCH_2025 = date(2025, 7, 1)
+DECISION_2025 = "Nghị quyết 1656/NQ-UBTVQH15"  # [verify] see organization/data
+
+
+def simulation_reorganizations_ensure(start: date) -> None:
+    """Record, once, that every district People's Committee ending on 30/06/2025 is succeeded
+    by territory on 01/07/2025, for a run that starts before: the plans hand the dossiers in
+    flight then to the successors (docs/decisions/0008)."""
+    if start >= SWITCH_2025:
+        return
+    for code in (
+        Agency.objects.filter(
+            kind=AgencyKind.DISTRICT_COMMITTEE, valid_to=SWITCH_2025 - timedelta(days=1)
+        )
+        .order_by("code")
+        .values_list("code", flat=True)
+    ):
+        competence.reorganization_create(
+            actor=None, agency_code=code, effective_on=SWITCH_2025, decision_number=DECISION_2025
+        )
 
 
 def _complaint(code: str, step: Step, plan: DossierPlan):
@@ -423,7 +467,7 @@ def day_plans(*, day: date, seed: int, scale, calendar, until: datetime) -> list
     return plan_day(
         day=day, seed=seed, scale=float(scale), sites=reference.sites,
         procedures=reference.procedures, wards=reference.wards, calendar=calendar,
-        regime=reference.regime, now=until,
+        regime=reference.regime, now=until, succession=reference.succession,
     )  # fmt: skip
 
 
@@ -445,6 +489,7 @@ def simulation_run(
     until = simulation_until(end)
     calendar = simulation_calendar(start, end)
     simulation_samples_store()
+    simulation_reorganizations_ensure(start)
     done = set(
         SimulatedDay.objects.filter(
             seed=seed, scale=scale, day__gte=start, day__lte=end

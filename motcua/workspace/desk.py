@@ -63,8 +63,15 @@ class Desk:
         return self.actor.sees_all
 
     @property
+    def may_reorganize(self) -> bool:
+        from motcua.dossiers.permissions import may_reorganize
+
+        return may_reorganize(self.actor)
+
+    @property
     def has_any_post(self) -> bool:
-        return bool(self.roles) or self.sees_all
+        # Former agency staff keep reading what they handled (docs/decisions/0008).
+        return bool(self.roles) or self.sees_all or bool(self.actor.former_agencies)
 
 
 def desk_for(request: HttpRequest) -> Desk:

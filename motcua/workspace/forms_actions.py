@@ -319,6 +319,35 @@ class StopForm(ActionForm):
     )
 
 
+class ReturnWrongAgencyForm(ActionForm):
+    action = Action.RETURN_WRONG_AGENCY
+    danger = True
+
+    reason = forms.CharField(
+        label=_("Why it is not within the agency's competence"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=_needed(rows=2)),
+        help_text=_("The dossier goes back to the receiving site, which sends it on."),
+    )
+
+
+class RerouteForm(ActionForm):
+    action = Action.REROUTE
+
+    agency = forms.ChoiceField(label=_("Competent agency"))
+
+    def __init__(self, *args, agencies=(), suggested=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices: list = [("", _("Choose the agency…"))]
+        if suggested:
+            choices.append((_("By the procedure's competence rule"), list(suggested)))
+        choices.append((_("Every agency"), list(agencies)))
+        self.fields["agency"].choices = choices
+        if suggested:
+            self.fields["agency"].initial = suggested[0][0]
+
+
 #: The action forms, in the order the page shows them (the order of the mechanism).
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
@@ -335,8 +364,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         CompleteForm,
         DeliverForm,
         PayForm,
+        RerouteForm,
         WithdrawForm,
         StopForm,
+        ReturnWrongAgencyForm,
     )
 }
 

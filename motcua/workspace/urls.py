@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.workspace.views import counter, dashboards, dossier, home, inbox, online, returns
+from motcua.workspace.views import (
+    counter,
+    dashboards,
+    dossier,
+    home,
+    inbox,
+    online,
+    returns,
+    succession,
+)
 
 app_name = "workspace"
 
@@ -37,4 +46,11 @@ urlpatterns = [
     path("dashboard/branch/", dashboards.branch, name="branch_dashboard"),
     path("dashboard/center/", dashboards.center, name="center_dashboard"),
     path("dashboard/continuity/", dashboards.continuity, name="continuity"),
+    # Reorganizations (the Center's director)
+    path("succession/", succession.page, name="succession"),
+    path(
+        "succession/<int:pk>/transfer-list.<str:fmt>",
+        succession.transfer_list,
+        name="transfer_list",
+    ),
 ]

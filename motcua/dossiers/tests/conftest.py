@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from motcua.organization.choices import Role
-from motcua.organization.models import Agency, Site
+from motcua.organization.choices import Role, UnitLevel
+from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.organization.tests.factories import StaffProfileFactory, appoint
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -78,3 +78,56 @@ def people(hanoi_data):
         "center_director": person("gd.tt", "Bùi Quang Huy", Role.CENTER_DIRECTOR, site=center),
         "inspector": person("tt.tt", "Ngô Thanh Hà", Role.INSPECTOR),
     }
+
+
+SWITCH = date(2025, 7, 1)
+MARRIAGE = "2.000806"  # foreign marriage: Tây Hồ district committee until 30/06/2025, 15 days
+
+
+def _tay_ho_ward():
+    """A pre-2025 ward of Tây Hồ district that became exactly one new ward."""
+    for ward in AdministrativeUnit.objects.filter(
+        level=UnitLevel.WARD, parent__code="003"
+    ).order_by("code"):
+        after = UnitSuccession.objects.filter(predecessor=ward)
+        if after.count() == 1:
+            return ward, after.get().successor
+    raise AssertionError("no Tây Hồ ward with one successor")
+
+
+@pytest.fixture
+def scenario(people, clock):
+    """The issue's dossier: received 25/06/2025 at Branch No. 1 for the Tây Hồ district
+    committee, accepted by the district's staff, whose posts end on 30/06/2025."""
+    from motcua.dossiers.services import lifecycle as svc
+    from motcua.dossiers.tests.helpers import APPLICANT, actor
+
+    ward, new_ward = _tay_ho_ward()
+    district = Agency.objects.get(code="UBND-D-003")
+    successor = Agency.objects.get(territory=new_ward, kind="commune_committee")
+    staff = StaffProfileFactory(user__username="cv.tayho", full_name="Phan Văn Tùng").user
+    leader = StaffProfileFactory(user__username="ld.tayho", full_name="Đinh Thị Hoa").user
+    for user, role in ((staff, Role.AGENCY_SPECIALIST), (leader, Role.AGENCY_LEADER)):
+        appoint(user, role, agency=district, start=date(2025, 1, 1), end=date(2025, 6, 30))
+    ward_staff = StaffProfileFactory(user__username="cv.phuong", full_name="Lý Thu Hằng").user
+    appoint(ward_staff, Role.AGENCY_SPECIALIST, agency=successor, start=SWITCH)
+    clock.set(2025, 6, 25, 9, 0)
+    dossier, _ = svc.dossier_create(
+        actor=actor(people["officer_cn01"]),
+        site=Site.objects.get(code="CN01"),
+        procedure_code=MARRIAGE,
+        applicant=APPLICANT,
+        object_unit_code=ward.code,
+        return_method="site",
+        return_site_code="CN01",
+    )
+    clock.set(2025, 6, 25, 10, 0)
+    svc.dossier_transfer(
+        actor=actor(people["officer_cn01"]), code=dossier.code, site=Site.objects.get(code="CN01")
+    )
+    clock.set(2025, 6, 26, 9, 0)
+    dossier = svc.dossier_accept(actor=actor(staff), code=dossier.code)
+    return {
+        "dossier": dossier, "district": district, "successor": successor, "staff": staff,
+        "leader": leader, "ward_staff": ward_staff, "ward": ward, "new_ward": new_ward,
+    }  # fmt: skip

@@ -92,3 +92,30 @@ def test_two_officers_completing_at_once_leave_exactly_one_result(people, clock,
     assert dossier.status == Status.RESULT_READY
     assert DossierEvent.objects.filter(dossier=dossier, action="complete").count() == 1
     assert dossier.handovers.filter(note="Đồng ý").count() == 1
+
+
+def test_two_reorganizations_applied_at_once_move_each_dossier_once(scenario, people, clock):
+    from motcua.dossiers.choices import Action
+    from motcua.dossiers.services import competence
+    from motcua.dossiers.tests.conftest import SWITCH
+
+    # A second dossier at the district, so that the batches interleave.
+    more = svc.dossier_create(
+        actor=actor(people["officer_cn01"]), site=Site.objects.get(code="CN01"),
+        procedure_code="2.000806", applicant=svc.ApplicantIn(name="Lê Văn Tám",
+        id_number="001085012345"), object_unit_code=scenario["ward"].code,
+        return_site_code="CN01",
+    )[0]  # fmt: skip
+    clock.set(2025, 7, 1, 8, 0)
+    decision = competence.reorganization_create(
+        actor=None, agency_code="UBND-D-003", effective_on=SWITCH
+    )
+
+    def apply():
+        return competence.reorganization_apply(actor=None, reorganization=decision, batch=1).moved
+
+    results = run_together(apply, apply)
+    moved = [code for r in results for code in r]
+    assert sorted(moved) == sorted([scenario["dossier"].code, more.code]), results
+    assert DossierEvent.objects.filter(action=Action.SUCCEED).count() == 2
+    assert not Dossier.objects.filter(competent_agency=scenario["district"]).exists()

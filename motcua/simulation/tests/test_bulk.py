@@ -210,6 +210,17 @@ def test_ratings_complaints_and_suggestions_are_written_alike(hanoi_data, clock)
 def test_the_switch_of_regime_and_territory_is_written_alike(hanoi_data, clock):
     exact, fast = both_paths(SWITCH)
     assert {d["regime_id"] for d in exact["dossiers"]} == {"2018", "2025"}
+    # The dossiers in flight at district committees on 01/07/2025 pass to their successors
+    # (docs/decisions/0008), one event each, on both paths.
+    handed = [e for e in exact["events"] if e["action"] == "succeed"]
+    assert handed and {e["payload"]["basis"] for e in handed} <= {"territory", "split"}
+    assert all(e["payload"]["from_agency"].startswith("UBND-D-") for e in handed)
+    # and the successors' staff act on them the same day.
+    assert any(
+        e["dossier_id"] == h["dossier_id"] and e["seq"] > h["seq"]
+        and e["agency_id"] == h["payload"]["to_agency"] and e["actor_id"]
+        for h in handed for e in exact["events"]
+    )  # fmt: skip
     assert_same(exact, fast)
 
 

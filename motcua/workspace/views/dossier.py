@@ -46,9 +46,11 @@ from motcua.dossiers.selectors import (
     component_scan,
     dossier_get,
     dossier_list,
+    dossiers_returned,
     dossiers_visible,
     result_download,
 )
+from motcua.dossiers.services import competence
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Assignment, Site
@@ -316,6 +318,17 @@ def _form_kwargs(action: str, dossier: Dossier, steps: list) -> dict:
         if others:
             choices.append((_("Others in the agency"), [_choice(u, r) for u, r in others]))
         return {"people": choices, "step_name": nxt.name if nxt else ""}
+    if action == Action.REROUTE:
+        today = clock.today()
+        return {
+            "suggested": [
+                (a.code, a.name) for a in competence.reroute_suggestions(dossier, day=today)
+            ],
+            "agencies": [
+                (a.code, a.name)
+                for a in competence.agencies_in_force(today).exclude(pk=dossier.returned_from_id)
+            ],
+        }
     return {}
 
 
@@ -382,7 +395,9 @@ def _extend_notes(dossier: Dossier) -> list[str]:
 def _actions(request: HttpRequest, dossier: Dossier, steps: list, failed: ActionForm | None):
     desk = request.desk
     views = []
-    for action in rules.actions_allowed(dossier.status):
+    for action in rules.actions_allowed(
+        dossier.status, returned=dossier.returned_from_id is not None
+    ):
         form_class = ACTION_FORMS.get(action)
         if (
             form_class is None
@@ -514,6 +529,12 @@ def _perform(action: str, desk: Desk, dossier: Dossier, data: dict) -> Dossier:
         Action.PAY: lambda: svc.dossier_pay(
             site=site, amount=data["amount"], method=data["method"], **common
         ),
+        Action.RETURN_WRONG_AGENCY: lambda: competence.dossier_return_wrong_agency(
+            reason=data["reason"], **common
+        ),
+        Action.REROUTE: lambda: competence.dossier_reroute(
+            site=site, agency_code=data["agency"], **common
+        ),
     }
     return handlers[action]()
 
@@ -545,6 +566,10 @@ def _done_message(action: str, dossier: Dossier) -> str:
         Action.WITHDRAW: _("The dossier is withdrawn."),
         Action.STOP: _("Processing stopped. Print the notice (form %(number)s)."),
         Action.PAY: _("Payment recorded; paid so far: %(amount)s VND."),
+        Action.RETURN_WRONG_AGENCY: _(
+            "Returned to %(site)s as outside the agency's competence; the site re-routes it."
+        ),
+        Action.REROUTE: _("Re-routed to %(agency)s."),
     }
     amount = dossier.fee_paid if action == Action.PAY else dossier.obligation_amount
     return texts[action] % {
@@ -553,6 +578,7 @@ def _done_message(action: str, dossier: Dossier) -> str:
         "number": number,
         "due": hanoi(dossier.due_at),
         "amount": money(amount),
+        "site": dossier.receiving_site.name,
     }
 
 
@@ -730,6 +756,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
+    returned = [] if request.desk.is_agency else list(dossiers_returned(actor)[:PAGE_SIZE])
     return render(
         request,
         "workspace/dossier/search.html",
@@ -737,6 +764,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "nav": "dossiers",
             "form": form,
             "page": page,
+            "returned": returned,
             "query": keep.urlencode(),
             "searched": any(values.get(k) for k in ("q", "status", "procedure", "site"))
             or bool(request.GET.get("state")),

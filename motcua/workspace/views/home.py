@@ -35,6 +35,8 @@ def landing_url(request: HttpRequest) -> str:
         return reverse("workspace:inbox")
     if desk.heads_branch:
         return reverse("workspace:branch_dashboard")
+    if not desk.sees_all:  # former staff: the dossiers they handled
+        return reverse("workspace:dossiers")
     return reverse("workspace:center_dashboard")
 
 

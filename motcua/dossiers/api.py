@@ -389,7 +389,7 @@ def dossier_out(dossier: Dossier) -> dict:
             for c in dossier.components.all()
         ],
         "forms": sorted(dossier.forms),
-        "returned_from": _ref(dossier.returned_from),
+        "returned_from": ref(dossier.returned_from),
         "allowed_actions": rules.actions_allowed(
             dossier.status, returned=dossier.returned_from_id is not None
         ),

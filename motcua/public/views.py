@@ -149,6 +149,10 @@ def limit_text(version) -> str:
 
 
 def fee_text(version) -> str:
+    """The fee as a citizen reads it: an amount, "free", or an amount not yet known here
+    (never "free" for a fee whose amount the catalogue lacks)."""
+    if not version.fee_known:
+        return _("Fee charged; amount to be confirmed")
     if not version.fee:
         return _("Free of charge")
     return f"{version.fee:,}".replace(",", ".") + " đ"

@@ -129,7 +129,7 @@ def test_the_intake_page_shows_the_procedure_and_a_fresh_key(officer):
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', html)[1]
     assert key not in officer.get(INTAKE).content.decode()  # each rendering gets its own
     assert '<option value="Phường Tây Hồ (00103)">' in html  # the wards, by name
-    assert 'name="object_unit"' in html  # the commune's committee decides: ask where
+    assert 'name="object_unit"' not in html  # the applicant's commune decides: no object
     assert 'hx-post="/workspace/counter/procedures/2.000815/?validate=applicant_id_number"' in html
 
 
@@ -236,7 +236,7 @@ def test_a_field_is_checked_on_leaving_it(officer):
 
 
 def test_a_ward_typed_without_diacritics_is_resolved_on_leaving_it(officer):
-    url = f"{INTAKE}?validate=object_unit"
+    url = f"/workspace/counter/procedures/{LAND}/?validate=object_unit"
     html = officer.post(url, {"object_unit": "ba vi"}, **HTMX).content.decode()
     assert 'value="Xã Ba Vì (09700)"' in html
     assert "Ủy ban nhân dân xã Ba Vì" in html or "UBND xã Ba Vì" in html  # who decides

@@ -29,10 +29,10 @@ from motcua.dossiers.forms import form_html
 from motcua.dossiers.selectors import dossier_get, dossiers_visible
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.selectors.network import network_on
+from motcua.public.views import fee_text
 from motcua.workspace.desk import staff_view
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_counter import (
-    FIELD_MAP,
     LIVE_FIELDS,
     WARD_FIELDS,
     IntakeForm,
@@ -236,7 +236,7 @@ def _intake_page(request: HttpRequest, version, form: IntakeForm) -> HttpRespons
             "components": form.component_rows(),
             "wards": form.wards,
             "limit_text": _limit_text(version),
-            "fee_text": _money(version.fee) if version.fee else _("Free of charge"),
+            "fee_text": fee_text(version),
             "competence_text": _competence_text(version),
             "lost_scans": bool(request.FILES) and not form.is_valid(),
         },
@@ -290,7 +290,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
             # The same form was sent before with other content: it made a dossier already.
             form.add_error(None, _resent_message(request))
         else:
-            add_domain_error(form, exc, FIELD_MAP)
+            add_domain_error(form, exc, form.field_map())
         return _intake_page(request, version, form)
     if created:
         _attach_scans(request, dossier, form)
@@ -391,7 +391,7 @@ def _done(request: HttpRequest, code: str) -> HttpResponse:
     for component in components:
         component.scan_error = refused.get(str(component.order), "")
     try:
-        preview = form_html(dossier, kind)
+        preview = form_html(dossier, kind, request=request)
     except DomainError:
         preview = ""
     if refused:

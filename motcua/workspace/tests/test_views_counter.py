@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -92,6 +93,29 @@ def test_the_search_ignores_vietnamese_diacritics(officer, query, code):
     html = response.content.decode()
     assert f'href="/workspace/counter/procedures/{code}/"' in html
     assert "<html" not in html  # a fragment for htmx, not a page
+
+
+def result_codes(client, query: str) -> list[str]:
+    html = client.get("/workspace/counter/procedures/", {"q": query}, **HTMX).content.decode()
+    return re.findall(r'href="/workspace/counter/procedures/([\d.]+)/"', html)
+
+
+def test_the_exact_name_comes_first_then_what_the_site_receives_most(officer, people):
+    codes = result_codes(officer, "dang ky khai sinh")
+    assert codes[0] == BIRTH  # not 1.000689, whose longer name holds the same words
+    assert "1.000689" in codes[1:]
+    before = result_codes(officer, "dang ky")
+    # The site receives marriage registrations (1.000894) every day: they climb above the rest.
+    for n in range(3):
+        svc.dossier_create(
+            actor=actor(people["officer_cn01"]), site=Site.objects.get(code="CN01"),
+            procedure_code="1.000894", applicant=replace(APPLICANT, unit_code="00103"),
+            return_site_code="CN01",
+            idempotency_key=f"marriage-{n}",
+        )  # fmt: skip
+    after = result_codes(officer, "dang ky")
+    assert after[0] == "1.000894" and before[0] != "1.000894"
+    assert sorted(after) == sorted(before)
 
 
 def test_one_match_submitted_without_scripts_opens_the_procedure(officer):

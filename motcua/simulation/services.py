@@ -491,6 +491,11 @@ def simulation_demo_load(*, on_day: Callable[[DayResult], None] | None = None) -
     the days since. Call it after the hand-made demo dossiers, which are skipped once any
     dossier exists.
     """
-    end = clock.today() - timedelta(days=1)
-    start = max(FIRST_DAY, end - timedelta(days=DEMO_DAYS - 1))
+    start, end = simulation_demo_period()
     return simulation_run(start=start, end=end, scale=DEMO_SCALE, seed=DEMO_SEED, on_day=on_day)
+
+
+def simulation_demo_period() -> tuple[date, date]:
+    """The days :func:`simulation_demo_load` covers: three weeks ending yesterday."""
+    end = clock.today() - timedelta(days=1)
+    return max(FIRST_DAY, end - timedelta(days=DEMO_DAYS - 1)), end

@@ -55,7 +55,9 @@ DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105
 # Codes as motcua/organization/data/ names them; looked up by kind and name when absent.
 DEMO_CENTER_CODE = "TTPVHCC"
 DEMO_BRANCH_CODE = "CN01"  # Branch No. 1, Tây Hồ
-DEMO_AGENCY_CODE = "SO-TP"  # Department of Justice
+# The Land Registration Office: the city-level agency with the most procedures in force (the
+# Department of Justice's only one, criminal records, passed to the police on 1 July 2026).
+DEMO_AGENCY_CODE = "VPDKDD"
 DEMO_COMMUNE_CODE = "UBND-X-00103-2025"  # People's Committee of phường Tây Hồ
 
 
@@ -584,8 +586,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("giamdoc.cn1", "Trần Thị Bình", Role.BRANCH_DIRECTOR, "branch"),
     DemoAccount("phogiamdoc.cn1", "Lê Văn Cường", Role.DEPUTY_DIRECTOR, "branch"),
     DemoAccount("tiepnhan.cn1", "Phạm Thị Dung", Role.RECEIVING_OFFICER, "branch"),
-    DemoAccount("chuyenvien.sotp", "Hoàng Văn Em", Role.AGENCY_SPECIALIST, "agency"),
-    DemoAccount("lanhdao.sotp", "Vũ Thị Giang", Role.AGENCY_LEADER, "agency"),
+    DemoAccount("chuyenvien.vpdk", "Hoàng Văn Em", Role.AGENCY_SPECIALIST, "agency"),
+    DemoAccount("lanhdao.vpdk", "Vũ Thị Giang", Role.AGENCY_LEADER, "agency"),
     DemoAccount("chuyenvien.tayho", "Đỗ Minh Khoa", Role.AGENCY_SPECIALIST, "commune"),
     DemoAccount("lanhdao.tayho", "Ngô Thị Mai", Role.AGENCY_LEADER, "commune"),
     DemoAccount("thanhtra", "Đặng Văn Hải", Role.INSPECTOR, ""),
@@ -596,7 +598,7 @@ DEMO_ACCOUNTS = [
 def _demo_places(
     *, center_code: str | None, branch_code: str | None, agency_code: str | None
 ) -> dict[str, Site | Agency | None]:
-    """Find the Center, Branch No. 1 (Tây Hồ) and the Department of Justice.
+    """Find the Center, Branch No. 1 (Tây Hồ) and the Land Registration Office.
 
     By code when given, otherwise by kind, branch number and name, so that the demo works
     whatever codes the network loader chose.
@@ -610,7 +612,7 @@ def _demo_places(
         or Site.objects.filter(kind=SiteKind.BRANCH, name_folded__contains="tay ho").first()
     )
     agency = Agency.objects.filter(code=agency_code).first() if agency_code else None
-    agency = agency or Agency.objects.filter(name_folded__contains="so tu phap").first()
+    agency = agency or Agency.objects.filter(name_folded__contains="dang ky dat dai").first()
     # The commune committee of phường Tây Hồ, where Branch No. 1 stands, takes most of the
     # branch's everyday dossiers (certification, civil status) since 1 July 2025.
     commune = Agency.objects.filter(code=DEMO_COMMUNE_CODE).first()
@@ -638,7 +640,7 @@ def demo_accounts_create(
     labels = {
         "center": _("the Center"),
         "branch": _("Branch No. 1 (Tây Hồ)"),
-        "agency": _("the Department of Justice"),
+        "agency": _("the Land Registration Office"),
         "commune": _("the People's Committee of phường Tây Hồ"),
     }
     accounts: list[tuple[str, str, str]] = []

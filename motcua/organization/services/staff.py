@@ -12,6 +12,7 @@ writers anyway).
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -665,6 +667,11 @@ def demo_accounts_create(
     return accounts
 
 
+@functools.cache
+def _demo_password_hash(password: str) -> str:
+    return make_password(password)
+
+
 @transaction.atomic
 def _demo_account_create(
     demo: DemoAccount, place: Site | Agency | None, *, password: str, valid_from: date
@@ -676,10 +683,13 @@ def _demo_account_create(
         user = staff_create(
             username=demo.username,
             full_name=demo.full_name,
-            password=password,
             email=f"{demo.username}@demo.motcua.invalid",
             home_agency=place if isinstance(place, Agency) else None,
         )
+        # One hash for the shared demo password: PBKDF2's cost (about 3 s on a busy 2-core
+        # machine) paid once, not ten times, on the first ``make run``.
+        user.password = _demo_password_hash(password)
+        user.save(update_fields=["password"])
     if demo.role == Role.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])

@@ -55,7 +55,7 @@ migrate: setup
 	@$(MOTCUA) migrate --no-input -v 0
 
 demo: migrate
-	@echo "motcua: loading the demo (the first time about 8 minutes on a busy 2-core machine;"
+	@echo "motcua: loading the demo (the first time about 4 minutes on a busy 2-core machine;"
 	@echo "        then seconds: only the days since the last run are simulated)…"
 	@MOTCUA_ENV=demo $(MOTCUA) setup_demo
 

@@ -176,6 +176,16 @@ class ProcedureVersion(EffectiveDated):
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
 
+    @property
+    def fee_text(self) -> str:
+        """The fee as citizens and the counter read it: an amount, free, or an amount not yet
+        known here (never "free" for a fee whose amount the catalogue lacks)."""
+        if not self.fee_known:
+            return str(_("Fee charged; amount to be confirmed"))
+        if not self.fee:
+            return str(_("Free of charge"))
+        return f"{self.fee:,}".replace(",", ".") + " đ"
+
 
 class ProcedureComponent(models.Model):
     """A document the applicant submits (thành phần hồ sơ)."""

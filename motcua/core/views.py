@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from motcua.core.api import PROBLEM_CONTENT_TYPE
@@ -39,3 +40,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "internal_error",
         )
     return render(request, "500.html", status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and the admin ask for on every page: the static icon."""
+    response = redirect(staticfiles_storage.url("motcua/favicon.ico"), permanent=True)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

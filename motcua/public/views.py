@@ -149,13 +149,7 @@ def limit_text(version) -> str:
 
 
 def fee_text(version) -> str:
-    """The fee as a citizen reads it: an amount, "free", or an amount not yet known here
-    (never "free" for a fee whose amount the catalogue lacks)."""
-    if not version.fee_known:
-        return _("Fee charged; amount to be confirmed")
-    if not version.fee:
-        return _("Free of charge")
-    return f"{version.fee:,}".replace(",", ".") + " đ"
+    return version.fee_text
 
 
 def competence_text(version) -> str:

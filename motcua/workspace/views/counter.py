@@ -30,7 +30,6 @@ from motcua.dossiers.forms import form_html
 from motcua.dossiers.selectors import dossier_get, dossiers_visible
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.selectors.network import network_on
-from motcua.public.views import fee_text
 from motcua.workspace.desk import staff_view
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_counter import (
@@ -217,10 +216,6 @@ def _version(code: str, day):
         raise Http404(exc.detail) from exc
 
 
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
-
-
 def _limit_text(version) -> str:
     if version.time_limit == 0 and version.time_limit_unit == TimeLimitUnit.WORKING_DAYS:
         return _("Within the working day")
@@ -271,7 +266,7 @@ def _intake_page(request: HttpRequest, version, form: IntakeForm) -> HttpRespons
             "components": form.component_rows(),
             "wards": form.wards,
             "limit_text": _limit_text(version),
-            "fee_text": fee_text(version),
+            "fee_text": version.fee_text,
             "competence_text": _competence_text(version),
             "lost_scans": bool(request.FILES) and not form.is_valid(),
         },

@@ -75,7 +75,7 @@ class Command(BaseCommand):
         with self.stage("Folding the transparency figures"):
             folded = figures_fold_all()
         self.stdout.write(f"Transparency figures: {folded.events} events folded.")
-        self.stdout.write(f"Demo data ready ({time.monotonic() - started:.0f} s).")
+        self.stdout.write(f"Demo data ready. It took {time.monotonic() - started:.0f} s.")
 
     @contextmanager
     def stage(self, title: str):

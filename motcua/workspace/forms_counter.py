@@ -200,16 +200,18 @@ def scan_problem(upload) -> str | None:
 
 
 def _grouped_sites(sites) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups = {
-        SiteKind.BRANCH: gettext_lazy("Branches"),
-        SiteKind.RECEPTION_POINT: gettext_lazy("Reception points"),
-        SiteKind.COMMUNE_POINT: gettext_lazy("Commune service points"),
-    }
-    return [
-        (label, [(s.code, s.name) for s in sites if s.kind == kind])
-        for kind, label in groups.items()
-        if any(s.kind == kind for s in sites)
-    ]
+    """The return sites as the network is organised: one group per branch (the branch, then its
+    reception points and commune service points), so that 150-odd sites read as 12 groups."""
+    branches = [s for s in sites if s.kind == SiteKind.BRANCH]
+    members: dict[int | None, list] = {b.pk: [b] for b in branches}
+    for site in sites:
+        if site.kind != SiteKind.BRANCH:
+            key = site.parent_id if site.parent_id in members else None
+            members.setdefault(key, []).append(site)
+    groups = [(b.name, [(s.code, s.name) for s in members[b.pk]]) for b in branches]
+    if members.get(None):
+        groups.append((gettext_lazy("Other sites"), [(s.code, s.name) for s in members[None]]))
+    return groups
 
 
 class IntakeForm(BootstrapMixin, forms.Form):

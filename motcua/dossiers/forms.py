@@ -229,6 +229,8 @@ def _receipt(dossier: Dossier) -> dict[str, Any]:
         "officer": _person(dossier.received_by),
         "appointment": local(dossier.original_due_at or dossier.due_at),
         "fee": _money(dossier.fee_due) if dossier.fee_due else "",
+        # A fee whose amount the catalogue lacks is not "none" (Mẫu 01 prints what is due).
+        "fee_unknown": not dossier.procedure_version.fee_known,
         "fee_paid": _money(dossier.fee_paid) if dossier.fee_paid else "",
         "issued": local(dossier.submitted_at),
     }

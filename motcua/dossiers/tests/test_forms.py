@@ -453,3 +453,13 @@ def test_printing_never_fetches_a_resource_outside_the_document(monkeypatch):
 
     assert connections == []
     assert "Hằng" in pdf_text(pdf)
+
+
+def test_a_receipt_never_says_no_fee_when_the_amount_is_unknown():
+    dossier = make_dossier()
+    assert "7. Phí, lệ phí: không" in form_html(dossier, "receipt")
+    version = dossier.procedure_version
+    version.fee_known = False  # charged, amount set by the People's Council, not entered yet
+    version.save(update_fields=["fee_known"])
+    html = form_html(dossier, "receipt")
+    assert "7. Phí, lệ phí: theo quy định" in html and "Phí, lệ phí: không" not in html

@@ -212,13 +212,13 @@ def simulation_samples_store() -> None:
             raise RuntimeError(f"the storage saved {sample.name} as {name}")
 
 
-def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn] | None:
-    """Every component of the plan's procedure version, with the sample scan, when the plan
-    digitises them at receipt (``None``: received as the catalogue lists them)."""
-    if not first.params.get("scans"):
-        return None
+def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn]:
+    """Every component of the plan's procedure version as received (the simulated applicant
+    brings the whole list, optional papers included, as the bulk path writes it), with the
+    sample scan when the plan digitises them at receipt."""
+    scan = SCAN if first.params.get("scans") else None
     version = version_in_force(procedure_code=plan.procedure, day=timezone.localdate(first.at))
-    return [svc.ComponentIn(order=c.order, file=SCAN) for c in version.components.all()]
+    return [svc.ComponentIn(order=c.order, file=scan) for c in version.components.all()]
 
 
 def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:

@@ -12,7 +12,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
 .PHONY: run test setup setup-test debs debs-test migrate demo lint format openapi messages \
-        envdocs fuzz clean help
+        envdocs fuzz clean help port-free
 
 help:
 	@echo "make run    set up and serve the demo on http://127.0.0.1:$(PORT) (PORT=... to change)"
@@ -26,6 +26,7 @@ $(VENV)/.created:
 	@touch $@
 
 $(VENV)/.installed: $(VENV)/.created pyproject.toml requirements/constraints.txt
+	@echo "motcua: installing the Python packages (the first time: a few minutes)…"
 	$(PY) -m pip install -q -c requirements/constraints.txt -e .
 	@touch $@
 
@@ -50,13 +51,24 @@ messages: $(MO_FILES)
 
 migrate: setup
 	@mkdir -p var
-	$(MOTCUA) migrate --no-input -v 0
+	@echo "motcua: migrating the database (var/)…"
+	@$(MOTCUA) migrate --no-input -v 0
 
 demo: migrate
-	MOTCUA_ENV=demo $(MOTCUA) setup_demo
+	@echo "motcua: loading the demo (the first time about 4 minutes on a busy 2-core machine;"
+	@echo "        then seconds: only the days since the last run are simulated)…"
+	@MOTCUA_ENV=demo $(MOTCUA) setup_demo
 
-run: demo
-	MOTCUA_ENV=demo $(MOTCUA) runserver 127.0.0.1:$(PORT)
+# Before any set-up: a taken port would only be found after minutes of it.
+port-free:
+	@if (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; then \
+	  echo "motcua: port $(PORT) is already in use (another server?). Choose another:" \
+	       "PORT=$$(( $(PORT) + 1 )) make run"; exit 1; fi
+
+run: port-free
+	@$(MAKE) --no-print-directory demo
+	@echo "motcua: serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	PORT=$(PORT) MOTCUA_ENV=demo $(MOTCUA) runserver 127.0.0.1:$(PORT)
 
 test: setup-test
 	scripts/test

@@ -1,6 +1,6 @@
 """The JSON API, version 1: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
 from motcua.catalog.api import router as catalog_router
@@ -22,6 +22,13 @@ class UnicodeJSONRenderer(JSONRenderer):
     """Write Vietnamese as UTF-8 text rather than \\u escapes, so responses stay readable."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+class Docs(Swagger):
+    """Ninja's Swagger page with a language and a note shown while the docs load (seconds on a
+    slow machine, when the page was otherwise blank)."""
+
+    template = "core/swagger.html"
 
 
 _CODE = {"code": "$response.body#/code"}
@@ -69,11 +76,15 @@ api = MotcuaAPI(
     title="motcua API",
     version="1",
     description=(
+        "Quản lý hồ sơ một cửa của Trung tâm Phục vụ hành chính công thành phố Hà Nội. Lỗi "
+        "trả về dạng application/problem+json, thông báo theo ngôn ngữ người gọi "
+        "(Accept-Language: vi hoặc en; mặc định tiếng Việt).\n\n"
         "One-stop case management for Hanoi's Public Administrative Service Center. "
         "Errors are application/problem+json with a message in the caller's language "
         "(Accept-Language: vi or en; Vietnamese by default)."
     ),
     urls_namespace="api-v1",
+    docs=Docs(),
 )
 install_problem_handlers(api)
 api.add_router("", organization_router)

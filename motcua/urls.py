@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("workspace/", include("motcua.workspace.urls")),
     path("", include("motcua.public.urls")),
     path("", include("motcua.feedback.urls")),

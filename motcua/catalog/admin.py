@@ -146,8 +146,17 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         "time_limit",
         "time_limit_unit",
         "competence_rule",
+        "fee_known",
+        "verified",
     ]
-    list_filter = ["competence_rule", "time_limit_unit", "level", "procedure__sector"]
+    list_filter = [
+        "verified",
+        "fee_known",
+        "competence_rule",
+        "time_limit_unit",
+        "level",
+        "procedure__sector",
+    ]
     list_select_related = ["procedure"]
     search_fields = ["procedure__code", "procedure__name", "procedure__name_folded"]
     autocomplete_fields = ["procedure", "competent_agency"]

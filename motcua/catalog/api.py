@@ -80,7 +80,7 @@ class ProceduresQuery(Schema):
 class ProcedureComponentOut(Schema):
     order: int
     name: str
-    copy_kind: Literal["original", "certified_copy", "copy"]
+    copy_kind: Literal["original", "certified_copy", "copy", "shown"]
     quantity: int
     required: bool
     note: str
@@ -95,7 +95,10 @@ class StepOut(Schema):
 
 
 class FeeOut(Schema):
-    amount: int = Field(description="VND; 0 when free or set by the city's People's Council.")
+    amount: int = Field(description="VND; 0 when free, or when ``known`` is false.")
+    known: bool = Field(
+        True, description="False when a fee is charged but its amount is not known yet."
+    )
     note: str
 
 
@@ -201,7 +204,11 @@ def procedure(request: HttpRequest, code: str, filters: Query[ProcedureQuery]):
             "competent_agency": _agency(version),
             "competent_title": version.competent_title,
             "time_limit": _time_limit(version),
-            "fee": {"amount": version.fee, "note": version.fee_note},
+            "fee": {
+                "amount": version.fee,
+                "known": version.fee_known,
+                "note": version.fee_note,
+            },
             "result_kind": version.result_kind,
             "online_level": version.online_level,
             "boundary_free": version.boundary_free,

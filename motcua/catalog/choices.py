@@ -35,6 +35,8 @@ class CopyKind(models.TextChoices):
     ORIGINAL = "original", _("Original")
     CERTIFIED_COPY = "certified_copy", _("Certified copy")
     COPY = "copy", _("Copy")
+    #: Presented (an identity paper, an original to compare against) and handed back.
+    SHOWN = "shown", _("Shown only, not kept")
 
 
 class StepActor(models.TextChoices):

@@ -109,6 +109,15 @@ class ProcedureVersion(EffectiveDated):
     )
     fee = models.PositiveIntegerField(_("fees (VND)"), default=0)
     fee_note = models.CharField(_("note on fees"), max_length=400, blank=True)
+    fee_known = models.BooleanField(
+        _("fee amount known"),
+        default=True,
+        help_text=_(
+            "Untick when a fee is charged but its amount is not known here (set by the City "
+            "People's Council, not yet entered): citizens then read that the amount is to be "
+            "confirmed, never that the procedure is free."
+        ),
+    )
     result_kind = models.CharField(_("result"), max_length=300)
     online_level = models.CharField(
         _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
@@ -122,6 +131,29 @@ class ProcedureVersion(EffectiveDated):
         max_length=200,
         blank=True,
         help_text=_("Where the values were read, and how sure they are."),
+    )
+    verified = models.BooleanField(
+        _("checked against the official announcement"),
+        default=False,
+        help_text=_(
+            "Tick once the time limit, fees, components and legal basis were read in the "
+            "City's announcement decision: only then does the procedure count as fully "
+            "published (transparency indicator 1.1)."
+        ),
+    )
+    maintainer_note = models.TextField(
+        _("note for the catalogue's maintainers"),
+        blank=True,
+        help_text=_("Doubts, sources to compare, what is still to check. Never shown to citizens."),
+    )
+    object_label = models.CharField(
+        _("object whose commune or ward decides"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "E.g. “thửa đất, nhà ở”: the counter then asks for the commune or ward where it "
+            "is. Empty: the applicant's commune or ward decides."
+        ),
     )
 
     class Meta:
@@ -143,6 +175,16 @@ class ProcedureVersion(EffectiveDated):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
+
+    @property
+    def fee_text(self) -> str:
+        """The fee as citizens and the counter read it: an amount, free, or an amount not yet
+        known here (never "free" for a fee whose amount the catalogue lacks)."""
+        if not self.fee_known:
+            return str(_("Fee charged; amount to be confirmed"))
+        if not self.fee:
+            return str(_("Free of charge"))
+        return f"{self.fee:,}".replace(",", ".") + " đ"
 
 
 class ProcedureComponent(models.Model):

@@ -56,6 +56,10 @@ VERSION_FIELDS = (
     "boundary_free",
     "legal_basis",
     "source",
+    "fee_known",
+    "verified",
+    "maintainer_note",
+    "object_label",
 )
 TEXT_FIELDS = {
     "competent_title",
@@ -64,6 +68,8 @@ TEXT_FIELDS = {
     "result_kind",
     "legal_basis",
     "source",
+    "maintainer_note",
+    "object_label",
 }
 
 
@@ -228,6 +234,10 @@ def procedure_version_create(
     online_level: str = OnlineLevel.NONE,
     boundary_free: bool = True,
     source: str = "",
+    fee_known: bool = True,
+    verified: bool = False,
+    maintainer_note: str = "",
+    object_label: str = "",
 ) -> ProcedureVersion:
     """Add a version of ``procedure`` with its components and internal process.
 
@@ -259,6 +269,10 @@ def procedure_version_create(
         "boundary_free": boundary_free,
         "legal_basis": legal_basis,
         "source": source,
+        "fee_known": fee_known,
+        "verified": verified,
+        "maintainer_note": maintainer_note,
+        "object_label": object_label,
     }
     version = ProcedureVersion(
         procedure=procedure,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from motcua.core.api import problem_response, status_title
@@ -86,4 +87,11 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and the admin ask for on every page: the static icon."""
+    response = redirect(staticfiles_storage.url("motcua/favicon.ico"), permanent=True)
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -88,6 +88,9 @@ class ComponentSchema(Schema):
     originals: int | None = Field(None, ge=0, le=99)
     certified_copies: int | None = Field(None, ge=0, le=99)
     copies: int | None = Field(None, ge=0, le=99)
+    shown: int | None = Field(
+        None, ge=0, le=99, description="Papers shown at the counter and handed back."
+    )
 
 
 class ItemSchema(Schema):
@@ -124,12 +127,17 @@ class DossierIn(Schema):
     decision: Literal["receive", "guide", "refuse"] = "receive"
     applicant: ApplicantSchema
     object_unit: str = Field(
-        "", max_length=10, description="GSO code of the commune/ward where the land or building is."
+        "",
+        max_length=10,
+        description="GSO code of the commune/ward where the procedure's object (its "
+        "object_label: land, building, business location) is, when it decides.",
     )
     request: str = Field("", max_length=2000)
     sets: int = Field(1, ge=1, le=99)
     components: list[ComponentSchema] | None = Field(
-        None, description="Omit to record every component of the procedure as received."
+        None,
+        description="What was handed in, and how. Omit to record the procedure's required "
+        "components as received in the catalogue's kind and number (optional ones as not).",
     )
     return_method: ReturnName = "site"
     return_site: str = Field("", max_length=40)
@@ -146,6 +154,7 @@ class DossierComponentOut(Schema):
     originals: int
     certified_copies: int
     copies: int
+    shown: int
     received: bool
     digitised: bool
     sha256: str
@@ -382,6 +391,7 @@ def dossier_out(dossier: Dossier) -> dict:
                 "originals": c.originals,
                 "certified_copies": c.certified_copies,
                 "copies": c.copies,
+                "shown": c.shown,
                 "received": c.received,
                 "digitised": c.digitised_at is not None,
                 "sha256": c.sha256,
@@ -655,6 +665,7 @@ def component_attach(
         "originals": component.originals,
         "certified_copies": component.certified_copies,
         "copies": component.copies,
+        "shown": component.shown,
         "received": component.received,
         "digitised": component.digitised_at is not None,
         "sha256": component.sha256,
@@ -745,7 +756,7 @@ def dossier_form(request: HttpRequest, code: str, form: str):
         raise NotFound(
             _("Dossier %(code)s has no form %(form)s.") % {"code": dossier.code, "form": form}
         )
-    pdf = render_form(dossier, kind)
+    pdf = render_form(dossier, kind, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     number = dossier.forms[kind]["number"]
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{number}.pdf"'

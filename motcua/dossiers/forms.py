@@ -26,6 +26,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -35,10 +36,6 @@ from motcua.dossiers.choices import Action, FormKind, Outcome, Status
 from motcua.dossiers.codes import CodeError, parse_code
 from motcua.dossiers.models import Dossier, DossierEvent, FormTemplate, Handover, Regime
 from motcua.worktime.rules import HANOI
-
-# Printed in QR codes when PUBLIC_BASE_URL is empty (tests, a bare checkout): a scanner needs an
-# absolute address, and this is where `motcua runserver` answers.
-FALLBACK_BASE_URL = "http://127.0.0.1:8000"
 
 # Every site of the Center is a Hanoi unit (H26 in every unit identifier), so the place name
 # of the date line ("Hà Nội, ngày … tháng … năm …", Decree 30/2020 Annex I) is the city's.
@@ -72,9 +69,21 @@ LEDGER_HEADER = (
 # --- Public lookup and QR code -------------------------------------------------------------
 
 
-def lookup_url(code: str) -> str:
-    """Return the public lookup address of a dossier (relative when PUBLIC_BASE_URL is empty)."""
-    return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={quote(code, safe='.-')}"
+def public_base_url(request: HttpRequest | None = None) -> str:
+    """The public site's address: ``PUBLIC_BASE_URL`` when set, else the address ``request``
+    was made to (scheme, host and port, checked against ALLOWED_HOSTS), else where this
+    server listens (``SERVED_BASE_URL``: ``make run`` passes its PORT)."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return settings.SERVED_BASE_URL
+
+
+def lookup_url(code: str, base_url: str | None = None) -> str:
+    """Return the public lookup address of a dossier (relative when no base is known)."""
+    base = settings.PUBLIC_BASE_URL if base_url is None else base_url
+    return f"{base}/tra-cuu/?ma={quote(code, safe='.-')}"
 
 
 def qr_svg(text: str) -> str:
@@ -87,11 +96,6 @@ def qr_svg(text: str) -> str:
     qr.add_data(text)
     qr.make(fit=True)
     return qr.make_image().to_string(encoding="unicode")
-
-
-def _qr_target(code: str) -> str:
-    url = lookup_url(code)
-    return url if "://" in url else FALLBACK_BASE_URL + url
 
 
 def _qr_data_uri(text: str) -> str:
@@ -225,6 +229,8 @@ def _receipt(dossier: Dossier) -> dict[str, Any]:
         "officer": _person(dossier.received_by),
         "appointment": local(dossier.original_due_at or dossier.due_at),
         "fee": _money(dossier.fee_due) if dossier.fee_due else "",
+        # A fee whose amount the catalogue lacks is not "none" (Mẫu 01 prints what is due).
+        "fee_unknown": not dossier.procedure_version.fee_known,
         "fee_paid": _money(dossier.fee_paid) if dossier.fee_paid else "",
         "issued": local(dossier.submitted_at),
     }
@@ -365,8 +371,13 @@ def _load(dossier: Dossier) -> Dossier:
     )
 
 
-def form_context(dossier: Dossier, kind: str) -> tuple[str, dict[str, Any]]:
+def form_context(
+    dossier: Dossier, kind: str, *, request: HttpRequest | None = None
+) -> tuple[str, dict[str, Any]]:
     """Return the template name and the context of the form ``kind`` of ``dossier``.
+
+    The lookup address and its QR code open the public site (:func:`public_base_url`): the
+    server that printed the form, when ``request`` says which and nothing is configured.
 
     Raise :class:`NotFound` when the dossier's frozen form set has no such form (e.g. ``stop``
     under regime 2018) and :class:`Conflict` when the form does not apply yet (an apology
@@ -381,7 +392,7 @@ def form_context(dossier: Dossier, kind: str) -> tuple[str, dict[str, Any]]:
         raise NotFound(_("This dossier's regime has no form %(kind)s.") % {"kind": kind})
     dossier = _load(dossier)
     book, line = _sequence(dossier.code)
-    target = _qr_target(dossier.code)
+    target = lookup_url(dossier.code, public_base_url(request))
     context: dict[str, Any] = {
         "form": form,
         "kind": kind,
@@ -390,7 +401,7 @@ def form_context(dossier: Dossier, kind: str) -> tuple[str, dict[str, Any]]:
         "code": dossier.code,
         "book": book,
         "line": line,
-        "lookup_url": lookup_url(dossier.code),
+        "lookup_url": target,
         "lookup_address": target,
         "qr": _qr_data_uri(target),
         "place": PLACE,
@@ -403,9 +414,9 @@ def form_context(dossier: Dossier, kind: str) -> tuple[str, dict[str, Any]]:
     return form["template"], context
 
 
-def form_html(dossier: Dossier, kind: str) -> str:
+def form_html(dossier: Dossier, kind: str, *, request: HttpRequest | None = None) -> str:
     """Return the HTML of the form ``kind`` of ``dossier``; raises as :func:`form_context`."""
-    template, context = form_context(dossier, kind)
+    template, context = form_context(dossier, kind, request=request)
     return render_to_string(template, context)
 
 
@@ -422,9 +433,9 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
-def render_form(dossier: Dossier, kind: str) -> bytes:
+def render_form(dossier: Dossier, kind: str, *, request: HttpRequest | None = None) -> bytes:
     """Return the form ``kind`` of ``dossier`` as A4 PDF bytes; raises as :func:`form_context`."""
-    return html_to_pdf(form_html(dossier, kind))
+    return html_to_pdf(form_html(dossier, kind, request=request))
 
 
 # --- The ledger (Mẫu 06 / 07) ---------------------------------------------------------------

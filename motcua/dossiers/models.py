@@ -291,6 +291,8 @@ class DossierComponent(models.Model):
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    #: Papers presented at the counter and handed back (not kept with the dossier).
+    shown = models.PositiveSmallIntegerField(_("shown only"), default=0, db_default=0)
     received = models.BooleanField(_("received"), default=True)
     file = models.FileField(_("scan"), upload_to="components/%Y/%m/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)

@@ -21,7 +21,6 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -36,6 +35,7 @@ from motcua.dossiers.choices import (
     NotificationEvent,
     ReturnMethod,
 )
+from motcua.dossiers.forms import public_base_url
 from motcua.dossiers.models import Dossier, NotificationLog
 from motcua.dossiers.sms import (
     InvalidPhoneNumber,
@@ -264,7 +264,7 @@ def _snapshot(dossier: Dossier) -> dict:
 
 
 def _context(snapshot: dict) -> dict:
-    base_url = settings.PUBLIC_BASE_URL
+    base_url = public_base_url()
     return {
         **snapshot,
         "at_site": snapshot["return_method"] == ReturnMethod.SITE,

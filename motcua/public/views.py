@@ -146,9 +146,7 @@ def limit_text(version) -> str:
 
 
 def fee_text(version) -> str:
-    if not version.fee:
-        return _("Free of charge")
-    return f"{version.fee:,}".replace(",", ".") + " đ"
+    return version.fee_text
 
 
 def competence_text(version) -> str:

@@ -197,6 +197,8 @@ SMS_BACKEND = env.SMS_BACKEND.raw()
 TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
 
 PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
+#: Where this server answers when PUBLIC_BASE_URL is empty and no request says it.
+SERVED_BASE_URL = f"http://127.0.0.1:{env.as_int(env.PORT)}"
 REFERENCE_CACHE_SECONDS = env.as_int(env.REFERENCE_CACHE_SECONDS)
 
 _secure = env.as_bool(env.SECURE_SSL) if env.SECURE_SSL.raw() else PRODUCTION

@@ -117,8 +117,15 @@ STATIC_ROOT = declare(
 )
 PUBLIC_BASE_URL = declare(
     "PUBLIC_BASE_URL",
-    "http://127.0.0.1:8000",
-    "Absolute address of the public site, printed in QR codes and notifications.",
+    "",
+    "Absolute address of the public site, printed in QR codes and notifications. Empty: the "
+    "address the page was asked at (a form printed from a page), else `http://127.0.0.1:$PORT`.",
+)
+PORT = declare(
+    "PORT",
+    "8000",
+    "Port the demo server listens on (`make run` passes it); without `PUBLIC_BASE_URL`, the "
+    "addresses printed outside a request (notifications, forms made by commands) follow it.",
 )
 EMAIL_BACKEND = declare(
     "EMAIL_BACKEND",

@@ -74,8 +74,8 @@ DOSSIER_COLUMNS = (
     "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
 COMPONENT_COLUMNS = (
-    "dossier_id", "order", "name", "originals", "certified_copies", "copies", "received", "file",
-    "sha256", "size", "content_type", "digitised_at",
+    "dossier_id", "order", "name", "originals", "certified_copies", "copies", "shown", "received",
+    "file", "sha256", "size", "content_type", "digitised_at",
 )  # fmt: skip
 HANDOVER_COLUMNS = (
     "id", "dossier_id", "step", "step_name", "unit", "giver_id", "receiver_id", "given_at",
@@ -163,7 +163,7 @@ class ProcessStepRef:
 class VersionRef:
     """The procedure version a dossier freezes, with its process and its components.
 
-    ``components``: (order, name, originals, certified copies, copies) as a counter receipt
+    ``components``: (order, name, originals, certified copies, copies, shown) as a counter receipt
     with every component present records them.
     """
 
@@ -175,7 +175,7 @@ class VersionRef:
     fee: int
     cutoff: time  # the version's, else the regime's default
     steps: tuple[ProcessStepRef, ...]
-    components: tuple[tuple[int, str, int, int, int], ...]
+    components: tuple[tuple[int, str, int, int, int, int], ...]
 
     def step(self, order: int | None) -> ProcessStepRef | None:
         if order is None:
@@ -456,8 +456,8 @@ def dossier_rows(
     return DossierRows(
         dossier=_dossier_tuple(row),
         components=[
-            (dossier_id, order, name, originals, certified, copies, True, *scan)
-            for order, name, originals, certified, copies in d.version.components
+            (dossier_id, order, name, originals, certified, copies, shown, True, *scan)
+            for order, name, originals, certified, copies, shown in d.version.components
         ],
         handovers=[_handover_tuple(h) for h in d.handovers],
         events=d.events,

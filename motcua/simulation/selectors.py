@@ -437,6 +437,7 @@ def _versions_on(day: date, default_cutoff: time) -> dict[str, VersionRef]:
                     c.quantity if c.copy_kind == "original" else 0,
                     c.quantity if c.copy_kind == "certified_copy" else 0,
                     c.quantity if c.copy_kind == "copy" else 0,
+                    c.quantity if c.copy_kind == "shown" else 0,
                 )
                 for c in sorted(version.components.all(), key=lambda c: c.order)
             ),

@@ -215,13 +215,13 @@ def simulation_samples_store() -> None:
             raise RuntimeError(f"the storage saved {sample.name} as {name}")
 
 
-def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn] | None:
-    """Every component of the plan's procedure version, with the sample scan, when the plan
-    digitises them at receipt (``None``: received as the catalogue lists them)."""
-    if not first.params.get("scans"):
-        return None
+def _scanned(plan: DossierPlan, first: Step) -> list[svc.ComponentIn]:
+    """Every component of the plan's procedure version as received (the simulated applicant
+    brings the whole list, optional papers included, as the bulk path writes it), with the
+    sample scan when the plan digitises them at receipt."""
+    scan = SCAN if first.params.get("scans") else None
     version = version_in_force(procedure_code=plan.procedure, day=timezone.localdate(first.at))
-    return [svc.ComponentIn(order=c.order, file=SCAN) for c in version.components.all()]
+    return [svc.ComponentIn(order=c.order, file=scan) for c in version.components.all()]
 
 
 def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
@@ -536,6 +536,11 @@ def simulation_demo_load(*, on_day: Callable[[DayResult], None] | None = None) -
     the days since. Call it after the hand-made demo dossiers, which are skipped once any
     dossier exists.
     """
-    end = clock.today() - timedelta(days=1)
-    start = max(FIRST_DAY, end - timedelta(days=DEMO_DAYS - 1))
+    start, end = simulation_demo_period()
     return simulation_run(start=start, end=end, scale=DEMO_SCALE, seed=DEMO_SEED, on_day=on_day)
+
+
+def simulation_demo_period() -> tuple[date, date]:
+    """The days :func:`simulation_demo_load` covers: three weeks ending yesterday."""
+    end = clock.today() - timedelta(days=1)
+    return max(FIRST_DAY, end - timedelta(days=DEMO_DAYS - 1)), end

@@ -125,14 +125,23 @@ class CatalogueCounts:
 
 
 def published_fully(
-    *, components: int, result_kind: str, legal_basis: str, agency_named: bool, steps: int
+    *,
+    components: int,
+    result_kind: str,
+    legal_basis: str,
+    agency_named: bool,
+    steps: int,
+    fee_known: bool,
+    verified: bool,
 ) -> bool:
-    """Whether a procedure version is published with what a citizen needs to file it: its
-    components, the result, the legal basis, the competent agency and the internal process
-    (the time limit and fees are required columns, always there)."""
+    """Whether a procedure version is published with what a citizen needs to file it, complete
+    and confirmed: its components, the result, the legal basis, the competent agency, the
+    internal process and the fees' amount (the time limit is a required column, always there),
+    all checked against the official announcement (``verified``). A catalogue compiled from
+    secondary sources is not published in full, however complete it looks."""
     return bool(
         components > 0 and result_kind.strip() and legal_basis.strip() and agency_named
-        and steps > 0
+        and steps > 0 and fee_known and verified
     )  # fmt: skip
 
 

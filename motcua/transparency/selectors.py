@@ -138,9 +138,12 @@ def catalogue_counts(*, day: date) -> tuple[CatalogueCounts, dict[str, Catalogue
         per: dict[str, CatalogueCounts] = {}
         rows = versions.values_list(
             "procedure__code", "online_level", "result_kind", "legal_basis", "competence_rule",
-            "competent_agency_id", "competent_title", "n_components", "n_steps",
+            "competent_agency_id", "competent_title", "n_components", "n_steps", "fee_known",
+            "verified",
         )  # fmt: skip
-        for code, online, result, basis, rule, agency_id, title, components, steps in rows:
+        for row in rows:
+            code, online, result, basis, rule, agency_id, title, components, steps = row[:9]
+            fee_known, verified = row[9:]
             named = bool(agency_id or title) if rule == CompetenceRule.FIXED else True
             per[code] = CatalogueCounts(
                 procedures=1,
@@ -152,6 +155,8 @@ def catalogue_counts(*, day: date) -> tuple[CatalogueCounts, dict[str, Catalogue
                         legal_basis=basis,
                         agency_named=named,
                         steps=steps,
+                        fee_known=fee_known,
+                        verified=verified,
                     )
                 ),  # fmt: skip
             )

@@ -19,14 +19,19 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.catalog.choices import CopyKind
+from motcua.catalog.choices import CompetenceRule, CopyKind
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.refcache import reference_cache
 from motcua.core.text import fold, normalize
 from motcua.dossiers import rules
 from motcua.dossiers.choices import Action, ApplicantKind, PaymentMethod, ReturnMethod
 from motcua.dossiers.files import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES
-from motcua.dossiers.services.lifecycle import ComponentIn, SupplementItem
+from motcua.dossiers.services.lifecycle import (
+    ComponentIn,
+    SupplementItem,
+    component_file_field,
+    component_received_field,
+)
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit
 from motcua.organization.selectors.network import units_list
@@ -195,16 +200,18 @@ def scan_problem(upload) -> str | None:
 
 
 def _grouped_sites(sites) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups = {
-        SiteKind.BRANCH: gettext_lazy("Branches"),
-        SiteKind.RECEPTION_POINT: gettext_lazy("Reception points"),
-        SiteKind.COMMUNE_POINT: gettext_lazy("Commune service points"),
-    }
-    return [
-        (label, [(s.code, s.name) for s in sites if s.kind == kind])
-        for kind, label in groups.items()
-        if any(s.kind == kind for s in sites)
-    ]
+    """The return sites as the network is organised: one group per branch (the branch, then its
+    reception points and commune service points), so that 150-odd sites read as 12 groups."""
+    branches = [s for s in sites if s.kind == SiteKind.BRANCH]
+    members: dict[int | None, list] = {b.pk: [b] for b in branches}
+    for site in sites:
+        if site.kind != SiteKind.BRANCH:
+            key = site.parent_id if site.parent_id in members else None
+            members.setdefault(key, []).append(site)
+    groups = [(b.name, [(s.code, s.name) for s in members[b.pk]]) for b in branches]
+    if members.get(None):
+        groups.append((gettext_lazy("Other sites"), [(s.code, s.name) for s in members[None]]))
+    return groups
 
 
 class IntakeForm(BootstrapMixin, forms.Form):
@@ -341,27 +348,45 @@ class IntakeForm(BootstrapMixin, forms.Form):
         self.ward_labels = {}
         self.components = list(version.components.all())
         self.fields["return_site"].choices = [("", "—"), *_grouped_sites(sites)]
-        if not self.needs_object_unit:
+        if self.needs_object_unit:
+            self.fields["object_unit"].label = _("Commune/ward where the %(object)s is") % {
+                "object": version.object_label
+            }
+        else:
             del self.fields["object_unit"]
         for component in self.components:
             self._add_component_fields(component)
+        for name in self.marked_fields():
+            self.fields[name].marked = True  # "*" next to the label (``_field.html``)
+            self.fields[name].widget.attrs["aria-required"] = "true"
         for name in LIVE_FIELDS:
             if name in self.fields and validate_url:
                 self._live(name, validate_url)
         self.fields["request"].widget.attrs["placeholder"] = version.procedure.name
 
+    def marked_fields(self) -> list[str]:
+        """The fields the intake service needs filled for a receipt (the form takes them empty
+        so that the service's own message comes back next to each)."""
+        names = ["applicant_name", "applicant_id_number", "return_site", "sets", "fee_paid"]
+        if self.version.competence_rule != CompetenceRule.FIXED:
+            names.append("applicant_unit")
+        return names
+
     @property
     def needs_object_unit(self) -> bool:
-        from motcua.catalog.choices import CompetenceRule
-
-        return self.version.competence_rule != CompetenceRule.FIXED
+        """Whether the commune or ward of an object (land, building, business) decides: the
+        procedure names it (``object_label``); otherwise the applicant's decides."""
+        return bool(self.version.object_label) and (
+            self.version.competence_rule != CompetenceRule.FIXED
+        )
 
     def _add_component_fields(self, component) -> None:
         n = component.order
         self.fields[f"c{n}_received"] = forms.BooleanField(
             label=component.name,
             required=False,
-            initial=True,
+            # The officer ticks what is handed in; only a required component starts ticked.
+            initial=component.required,
             widget=forms.CheckboxInput(
                 attrs={
                     "data-component": "",
@@ -371,7 +396,7 @@ class IntakeForm(BootstrapMixin, forms.Form):
             ),
         )
         self.fields[f"c{n}_kind"] = forms.ChoiceField(
-            label=gettext_lazy("Kind"),
+            label=gettext_lazy("Given as"),
             choices=CopyKind.choices,
             initial=component.copy_kind,
             required=False,
@@ -476,9 +501,19 @@ class IntakeForm(BootstrapMixin, forms.Form):
                     originals=count if kind == CopyKind.ORIGINAL else 0,
                     certified_copies=count if kind == CopyKind.CERTIFIED_COPY else 0,
                     copies=count if kind == CopyKind.COPY else 0,
+                    shown=count if kind == CopyKind.SHOWN else 0,
                 )
             )
         return rows
+
+    def field_map(self) -> dict[str, str]:
+        """The service's field names of this form's refusals, components included."""
+        names = dict(FIELD_MAP)
+        for component in self.components:
+            n = component.order
+            names[component_received_field(n)] = f"c{n}_received"
+            names[component_file_field(n)] = f"c{n}_file"
+        return names
 
     def items_in(self) -> list[SupplementItem] | None:
         """The lines of "what is missing"; a line naming a component takes its kind and count."""
@@ -492,6 +527,8 @@ class IntakeForm(BootstrapMixin, forms.Form):
             component = by_name.get(fold(line))
             count = component.quantity if component else 0
             kind = component.copy_kind if component else ""
+            if kind == CopyKind.SHOWN:
+                kind = CopyKind.ORIGINAL  # brought to be shown: an original
             items.append(
                 SupplementItem(
                     name=line,

@@ -43,3 +43,10 @@ def test_the_api_docs_load_nothing_from_outside(client):
     for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
         assert f"/static/{asset}" in html
         assert finders.find(asset) is not None
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/motcua/favicon.ico")
+    assert 'rel="icon"' in client.get("/").content.decode()

@@ -33,6 +33,7 @@ class Scenario:
     working_days_ago: int
     goal: str
     return_site: str = "CN01"
+    agency: str = "tayho"  # whose specialist and leader work on it (demo account suffix)
 
 
 SCENARIOS = [
@@ -45,6 +46,14 @@ SCENARIOS = [
     Scenario("1.001022", "Hoàng Đức Anh", "001085020019", "00103", 3, "extended"),
     Scenario("1.004859", "Bùi Thị Ngọc", "001190044321", "00103", 6, Status.TRANSFERRED),
     Scenario("1.013978", "Ngô Văn Thắng", "001070009876", "09700", 2, Status.TRANSFERRED, "CN07"),
+    # The Land Registration Office's accounts: one to accept, one to sign, one being worked on.
+    Scenario(
+        "1.012786", "Trịnh Văn Sơn", "001075011223", "00103", 1, Status.TRANSFERRED, agency="vpdk"
+    ),
+    Scenario("1.013831", "Lý Thị Thanh", "001182006677", "00103", 3, "signing", agency="vpdk"),
+    Scenario(
+        "1.012790", "Mai Đức Hiếu", "001090005544", "00103", 2, Status.IN_PROGRESS, agency="vpdk"
+    ),
 ]
 
 
@@ -60,20 +69,21 @@ def demo_dossiers_create() -> list[str]:
     """Create the demo dossiers once (none when any dossier exists); return their codes."""
     if Dossier.objects.exists():
         return []
-    users = {u.username: u for u in User.objects.filter(username__in=[
-        "tiepnhan.cn1", "chuyenvien.tayho", "lanhdao.tayho"])}  # fmt: skip
-    if len(users) < 3:
+    names = ["tiepnhan.cn1", "chuyenvien.tayho", "lanhdao.tayho", "chuyenvien.vpdk",
+             "lanhdao.vpdk"]  # fmt: skip
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    if len(users) < len(names):
         return []
     site = Site.objects.get(code="CN01")
     today = clock.today()
     calendar = calendar_for(site)
     officer = actor_for(users["tiepnhan.cn1"], today)
-    specialist = actor_for(users["chuyenvien.tayho"], today)
-    leader = actor_for(users["lanhdao.tayho"], today)
     made = []
     for index, s in enumerate(SCENARIOS):
+        specialist = actor_for(users[f"chuyenvien.{s.agency}"], today)
+        leader = actor_for(users[f"lanhdao.{s.agency}"], today)
         day = _working_day_back(today, s.working_days_ago, calendar)
-        start = datetime.combine(day, time(8, 20 + 4 * index), HANOI)
+        start = datetime.combine(day, time(8, 20), HANOI) + timedelta(minutes=4 * index)
         at = [start + timedelta(minutes=25 * k) for k in range(8)]
         dossier, _ = svc.dossier_create(
             actor=officer, site=site, procedure_code=s.procedure,
@@ -97,6 +107,8 @@ def demo_dossiers_create() -> list[str]:
                 reason="Giấy tờ chứng minh nơi cư trú chưa hợp lệ",
                 items=[svc.SupplementItem("Giấy xác nhận thông tin về cư trú", originals=1)],
             )  # fmt: skip
+        if s.goal == "signing":  # the specialist's draft waits for the leader's signature
+            svc.dossier_handover(actor=specialist, code=code, to=leader.user.username, at=at[3])
         if s.goal == "extended":
             svc.dossier_handover(actor=specialist, code=code, to="lanhdao.tayho", at=at[3])
             due = Dossier.objects.get(code=code).due_at

@@ -96,6 +96,8 @@ class ComponentIn:
     originals: int | None = None
     certified_copies: int | None = None
     copies: int | None = None
+    #: Papers shown at the counter and handed back (identity papers, originals compared).
+    shown: int | None = None
     file: UploadedFile | StoredFile | None = None
     #: (sha256, size, type) of ``file`` when the caller already checked it (``_digest``).
     digest: tuple[str, int, str] | None = None
@@ -431,15 +433,13 @@ def _components(
             )
     rows = []
     for order, component in catalog.items():
-        pick = chosen.get(order) if given is not None else ComponentIn(order=order)
+        # Without a list, the required components were handed in as the catalogue describes
+        # them; an optional one ("if any") is received only when it is named.
+        default = ComponentIn(order=order, received=component.required)
+        pick = chosen.get(order) if given is not None else default
         received = pick is not None and pick.received
         scan = _scan(pick, received, errors) if pick is not None else None
-        default = component.quantity if received else 0
-        counts = {
-            "originals": default if component.copy_kind == "original" else 0,
-            "certified_copies": default if component.copy_kind == "certified_copy" else 0,
-            "copies": default if component.copy_kind == "copy" else 0,
-        }
+        counts = _counts_of(component.copy_kind, component.quantity if received else 0)
         if pick is not None:
             for key in counts:
                 value = getattr(pick, key)
@@ -587,11 +587,7 @@ def _intake(
         errors.add("sets", _("The number of sets runs from 1 to 99."))
     errors.raise_if_any()
     regime, forms = _regime_on(day)
-    missing = [
-        {"name": r["name"], **_counts_of(r["copy_kind"], 1)}
-        for r in rows
-        if r["required"] and not r["received"]
-    ]
+    missing = [_missing_item(r) for r in rows if r["required"] and not r["received"]]
     return Intake(
         version=version,
         regime=regime,
@@ -606,11 +602,25 @@ def _intake(
     )
 
 
+def _missing_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A required component not handed in, as a line of form 02: a paper to be shown is
+    brought as an original."""
+    kind = "original" if row["copy_kind"] == "shown" else row["copy_kind"]
+    counts = _counts_of(kind, 1)
+    del counts["shown"]
+    return {"name": row["name"], **counts}
+
+
 def _counts_of(copy_kind: str, n: int) -> dict[str, int]:
+    """``n`` papers of one kind as the counts a component records (the others zero)."""
     return {
-        "originals": n if copy_kind == "original" else 0,
-        "certified_copies": n if copy_kind == "certified_copy" else 0,
-        "copies": n if copy_kind == "copy" else 0,
+        key: n if copy_kind == kind else 0
+        for key, kind in (
+            ("originals", "original"),
+            ("certified_copies", "certified_copy"),
+            ("copies", "copy"),
+            ("shown", "shown"),
+        )
     }
 
 
@@ -688,11 +698,7 @@ def dossier_create(
     )
     reason = normalize(reason or "").strip()
     if decision == Action.RECEIVE and intake.missing:
-        raise InvalidInput(
-            _("Required components are missing: %(names)s. Guide the applicant (form 02).")
-            % {"names": "; ".join(m["name"] for m in intake.missing)},
-            field="components",
-        )
+        _refuse_missing(intake)
     if decision == Action.REFUSE and not reason:
         raise InvalidInput(_("Give the reason for refusing the dossier."), field="reason")
     if decision == Action.GUIDE and not (items or intake.missing):
@@ -724,6 +730,29 @@ def dossier_create(
                 return previous, False
         raise
     return dossier, True
+
+
+def component_received_field(order: int) -> str:
+    """The field a refusal about component ``order`` not being received names."""
+    return f"components.{order}.received"
+
+
+def _refuse_missing(intake: Intake) -> None:
+    """A receipt lists what was handed in: every required component must be among it."""
+    errors = Errors()
+    errors.add(
+        "components",
+        _("Required components are missing: %(names)s. Guide the applicant (form 02).")
+        % {"names": "; ".join(m["name"] for m in intake.missing)},
+    )
+    for row in intake.components:
+        if row["required"] and not row["received"]:
+            errors.add(
+                component_received_field(row["order"]),
+                _("Required and not handed in: tick it once received, or guide the applicant "
+                  "(form 02)."),
+            )  # fmt: skip
+    errors.raise_if_any()
 
 
 def _replayed(creator, key: str, digest: str) -> Dossier | None:
@@ -835,6 +864,7 @@ def _insert(
             originals=row["originals"],
             certified_copies=row["certified_copies"],
             copies=row["copies"],
+            shown=row["shown"],
             received=row["received"],
         )
         if row["scan"] is not None:

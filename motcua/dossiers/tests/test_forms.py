@@ -255,16 +255,26 @@ def test_the_html_carries_the_lookup_address_and_a_qr_code_of_it(settings):
     assert base64.b64decode(match[1]).decode() == qr_svg(url)
 
 
-def test_without_a_public_address_the_url_is_relative_and_the_qr_still_absolute(settings):
+def test_without_a_public_address_the_form_opens_the_server_that_printed_it(settings, rf):
     settings.PUBLIC_BASE_URL = ""
+    settings.SERVED_BASE_URL = "http://127.0.0.1:8201"  # `PORT=8201 make run`
     dossier = make_dossier()
+    lookup = f"/tra-cuu/?ma={dossier.code}"
 
+    # Printed from a page: the address that page was asked at, port included.
+    request = rf.get("/", HTTP_HOST="localhost:8201")
+    _, context = form_context(dossier, "receipt", request=request)
+    assert context["lookup_address"] == f"http://localhost:8201{lookup}"
+    assert context["qr"].endswith(
+        base64.b64encode(qr_svg(f"http://localhost:8201{lookup}").encode()).decode()
+    )
+    # Printed without a request (a command, a task): where this server listens.
     _, context = form_context(dossier, "receipt")
-
-    assert context["lookup_url"] == f"/tra-cuu/?ma={dossier.code}"
-    assert context["lookup_address"] == f"http://127.0.0.1:8000/tra-cuu/?ma={dossier.code}"
-    svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()
-    assert svg == qr_svg(context["lookup_address"])
+    assert context["lookup_url"] == context["lookup_address"] == f"http://127.0.0.1:8201{lookup}"
+    # A configured address wins over both.
+    settings.PUBLIC_BASE_URL = "https://dichvucong.hanoi.gov.vn"
+    _, context = form_context(dossier, "receipt", request=request)
+    assert context["lookup_address"] == f"https://dichvucong.hanoi.gov.vn{lookup}"
 
 
 def test_qr_svg_is_an_svg_document_that_depends_on_the_text():
@@ -443,3 +453,13 @@ def test_printing_never_fetches_a_resource_outside_the_document(monkeypatch):
 
     assert connections == []
     assert "Hằng" in pdf_text(pdf)
+
+
+def test_a_receipt_never_says_no_fee_when_the_amount_is_unknown():
+    dossier = make_dossier()
+    assert "7. Phí, lệ phí: không" in form_html(dossier, "receipt")
+    version = dossier.procedure_version
+    version.fee_known = False  # charged, amount set by the People's Council, not entered yet
+    version.save(update_fields=["fee_known"])
+    html = form_html(dossier, "receipt")
+    assert "7. Phí, lệ phí: theo quy định" in html and "Phí, lệ phí: không" not in html

@@ -18,5 +18,10 @@ def test_demo_dossiers_cover_the_main_states_once(hanoi_data, clock):
             "delivered"} <= statuses  # fmt: skip
     assert Dossier.objects.filter(extension_count=1).exists()
     assert Dossier.objects.filter(outside_territory=True, return_site__code="CN07").exists()
+    # The Land Registration Office's demo accounts have work: to accept, to sign, in hand.
+    land = Dossier.objects.filter(competent_agency__code="VPDKDD")
+    assert set(land.values_list("status", flat=True)) == {"transferred", "in_progress"}
+    assert land.filter(custodian__username="lanhdao.vpdk").exists()
+    assert land.filter(custodian__username="chuyenvien.vpdk").exists()
     assert list(chain_breaks()) == []
     assert demo_dossiers_create() == []

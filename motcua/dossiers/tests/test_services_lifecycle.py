@@ -103,7 +103,10 @@ def test_a_required_component_missing_means_guidance_not_receipt(people, clock):
     only_first = [svc.ComponentIn(order=1), svc.ComponentIn(order=2, received=False)]
     with pytest.raises(InvalidInput) as caught:
         receive(people, version, components=only_first)
-    assert caught.value.field == "components"
+    # The refusal names the components as a whole and the one not handed in, for its field.
+    errors = caught.value.extra["errors"]
+    assert [e["field"] for e in errors] == ["components", "components.2.received"]
+    assert "Giấy tờ tùy thân" in errors[0]["message"]
     guided = receive(people, version, components=only_first, decision="guide")
     assert guided.status == Status.GUIDED and guided.due_at is None
     event = guided.events.get()

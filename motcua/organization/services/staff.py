@@ -12,6 +12,7 @@ writers anyway).
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,7 +57,9 @@ DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105
 # Codes as motcua/organization/data/ names them; looked up by kind and name when absent.
 DEMO_CENTER_CODE = "TTPVHCC"
 DEMO_BRANCH_CODE = "CN01"  # Branch No. 1, Tây Hồ
-DEMO_AGENCY_CODE = "SO-TP"  # Department of Justice
+# The Land Registration Office: the city-level agency with the most procedures in force (the
+# Department of Justice's only one, criminal records, passed to the police on 1 July 2026).
+DEMO_AGENCY_CODE = "VPDKDD"
 DEMO_COMMUNE_CODE = "UBND-X-00103-2025"  # People's Committee of phường Tây Hồ
 
 
@@ -584,8 +588,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("giamdoc.cn1", "Trần Thị Bình", Role.BRANCH_DIRECTOR, "branch"),
     DemoAccount("phogiamdoc.cn1", "Lê Văn Cường", Role.DEPUTY_DIRECTOR, "branch"),
     DemoAccount("tiepnhan.cn1", "Phạm Thị Dung", Role.RECEIVING_OFFICER, "branch"),
-    DemoAccount("chuyenvien.sotp", "Hoàng Văn Em", Role.AGENCY_SPECIALIST, "agency"),
-    DemoAccount("lanhdao.sotp", "Vũ Thị Giang", Role.AGENCY_LEADER, "agency"),
+    DemoAccount("chuyenvien.vpdk", "Hoàng Văn Em", Role.AGENCY_SPECIALIST, "agency"),
+    DemoAccount("lanhdao.vpdk", "Vũ Thị Giang", Role.AGENCY_LEADER, "agency"),
     DemoAccount("chuyenvien.tayho", "Đỗ Minh Khoa", Role.AGENCY_SPECIALIST, "commune"),
     DemoAccount("lanhdao.tayho", "Ngô Thị Mai", Role.AGENCY_LEADER, "commune"),
     DemoAccount("thanhtra", "Đặng Văn Hải", Role.INSPECTOR, ""),
@@ -596,7 +600,7 @@ DEMO_ACCOUNTS = [
 def _demo_places(
     *, center_code: str | None, branch_code: str | None, agency_code: str | None
 ) -> dict[str, Site | Agency | None]:
-    """Find the Center, Branch No. 1 (Tây Hồ) and the Department of Justice.
+    """Find the Center, Branch No. 1 (Tây Hồ) and the Land Registration Office.
 
     By code when given, otherwise by kind, branch number and name, so that the demo works
     whatever codes the network loader chose.
@@ -610,7 +614,7 @@ def _demo_places(
         or Site.objects.filter(kind=SiteKind.BRANCH, name_folded__contains="tay ho").first()
     )
     agency = Agency.objects.filter(code=agency_code).first() if agency_code else None
-    agency = agency or Agency.objects.filter(name_folded__contains="so tu phap").first()
+    agency = agency or Agency.objects.filter(name_folded__contains="dang ky dat dai").first()
     # The commune committee of phường Tây Hồ, where Branch No. 1 stands, takes most of the
     # branch's everyday dossiers (certification, civil status) since 1 July 2025.
     commune = Agency.objects.filter(code=DEMO_COMMUNE_CODE).first()
@@ -638,7 +642,7 @@ def demo_accounts_create(
     labels = {
         "center": _("the Center"),
         "branch": _("Branch No. 1 (Tây Hồ)"),
-        "agency": _("the Department of Justice"),
+        "agency": _("the Land Registration Office"),
         "commune": _("the People's Committee of phường Tây Hồ"),
     }
     accounts: list[tuple[str, str, str]] = []
@@ -663,6 +667,11 @@ def demo_accounts_create(
     return accounts
 
 
+@functools.cache
+def _demo_password_hash(password: str) -> str:
+    return make_password(password)
+
+
 @transaction.atomic
 def _demo_account_create(
     demo: DemoAccount, place: Site | Agency | None, *, password: str, valid_from: date
@@ -674,10 +683,13 @@ def _demo_account_create(
         user = staff_create(
             username=demo.username,
             full_name=demo.full_name,
-            password=password,
             email=f"{demo.username}@demo.motcua.invalid",
             home_agency=place if isinstance(place, Agency) else None,
         )
+        # One hash for the shared demo password: PBKDF2's cost (about 3 s on a busy 2-core
+        # machine) paid once, not ten times, on the first ``make run``.
+        user.password = _demo_password_hash(password)
+        user.save(update_fields=["password"])
     if demo.role == Role.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])

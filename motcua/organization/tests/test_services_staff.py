@@ -347,7 +347,7 @@ def test_a_plan_for_each_year_is_separate(branch):
 
 @pytest.fixture
 def demo_network(center, branch):
-    return AgencyFactory(code="STP", name="Sở Tư pháp")
+    return AgencyFactory(code="VPDK", name="Văn phòng Đăng ký đất đai Hà Nội")
 
 
 def test_demo_accounts_cover_every_role_once_and_can_sign_in(demo_network, client):

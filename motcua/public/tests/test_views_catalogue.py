@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.public.tests.helpers import BIRTH, CERTIFY, vi
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +74,37 @@ def test_the_home_page_offers_the_citizens_services(client, catalog):
     html = client.get("/").content.decode()
     assert 'href="/tra-cuu/"' in html and 'href="/thu-tuc/"' in html
     assert 'href="/thu-tuc/?truc-tuyen=1"' in html
+
+
+# The catalogue's working notes: confidence marks, source tags, doubts, other provinces' data.
+WORKING_NOTES = re.compile(
+    r"\[memory\]|\bmemory\b|found:|\(S\d+\)|\bS\d{1,2}\b|cần đối chiếu|chưa kiểm chứng"
+    r"|Đồng Nai|\[ours\]"
+)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 10), date(2026, 12, 8)])
+def test_no_public_procedure_page_shows_working_notes_or_contradictory_fees(
+    client, hanoi_data, clock, day
+):
+    clock.set(day.year, day.month, day.day, 9, 0)
+    versions = ProcedureVersion.objects.on(day).select_related("procedure")
+    assert versions.count() > 40
+    for version in versions:
+        code = version.procedure.code
+        html = client.get(f"/thu-tuc/{code}/").content.decode()
+        text = _text(html)
+        assert not WORKING_NOTES.search(text), (code, WORKING_NOTES.search(text)[0])
+        if version.maintainer_note:
+            assert version.maintainer_note not in text, code
+        fees = _text(re.search(r"<dt>[^<]*(?:Phí|Fees)[^<]*</dt>\s*<dd>(.*?)</dd>", html)[1])
+        if "Không mất phí" in fees:
+            assert not re.search(r"chưa xác định|nghị quyết", fees) or "đúng hạn" in fees, (
+                code, fees  # free, yet a fee of unknown amount
+            )  # fmt: skip
+        if not version.fee_known:
+            assert "Không mất phí" not in fees and "mức thu đang được xác nhận" in fees, code

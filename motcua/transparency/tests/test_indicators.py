@@ -121,10 +121,10 @@ def test_the_scheme_is_the_decision_s_six_groups_of_100_points():
 
 def test_a_procedure_is_published_fully_with_every_part():
     full = {"components": 2, "result_kind": "Giấy", "legal_basis": "Luật", "agency_named": True,
-            "steps": 3}  # fmt: skip
+            "steps": 3, "fee_known": True, "verified": True}  # fmt: skip
     assert indicators.published_fully(**full)
     for missing in (
         {"components": 0}, {"result_kind": " "}, {"legal_basis": ""}, {"agency_named": False},
-        {"steps": 0},
+        {"steps": 0}, {"fee_known": False}, {"verified": False},
     ):  # fmt: skip
         assert not indicators.published_fully(**(full | missing))

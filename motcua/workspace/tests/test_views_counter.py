@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,6 +96,29 @@ def test_the_search_ignores_vietnamese_diacritics(officer, query, code):
     assert "<html" not in html  # a fragment for htmx, not a page
 
 
+def result_codes(client, query: str) -> list[str]:
+    html = client.get("/workspace/counter/procedures/", {"q": query}, **HTMX).content.decode()
+    return re.findall(r'href="/workspace/counter/procedures/([\d.]+)/"', html)
+
+
+def test_the_exact_name_comes_first_then_what_the_site_receives_most(officer, people):
+    codes = result_codes(officer, "dang ky khai sinh")
+    assert codes[0] == BIRTH  # not 1.000689, whose longer name holds the same words
+    assert "1.000689" in codes[1:]
+    before = result_codes(officer, "dang ky")
+    # The site receives marriage registrations (1.000894) every day: they climb above the rest.
+    for n in range(3):
+        svc.dossier_create(
+            actor=actor(people["officer_cn01"]), site=Site.objects.get(code="CN01"),
+            procedure_code="1.000894", applicant=replace(APPLICANT, unit_code="00103"),
+            return_site_code="CN01",
+            idempotency_key=f"marriage-{n}",
+        )  # fmt: skip
+    after = result_codes(officer, "dang ky")
+    assert after[0] == "1.000894" and before[0] != "1.000894"
+    assert sorted(after) == sorted(before)
+
+
 def test_one_match_submitted_without_scripts_opens_the_procedure(officer):
     response = officer.get("/workspace/counter/", {"q": "2.000815"})
     assert response.status_code == 302 and response["Location"] == INTAKE
@@ -130,7 +154,7 @@ def test_the_intake_page_shows_the_procedure_and_a_fresh_key(officer):
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', html)[1]
     assert key not in officer.get(INTAKE).content.decode()  # each rendering gets its own
     assert '<option value="Phường Tây Hồ (00103)">' in html  # the wards, by name
-    assert 'name="object_unit"' in html  # the commune's committee decides: ask where
+    assert 'name="object_unit"' not in html  # the applicant's commune decides: no object
     assert 'hx-post="/workspace/counter/procedures/2.000815/?validate=applicant_id_number"' in html
 
 
@@ -237,7 +261,7 @@ def test_a_field_is_checked_on_leaving_it(officer):
 
 
 def test_a_ward_typed_without_diacritics_is_resolved_on_leaving_it(officer):
-    url = f"{INTAKE}?validate=object_unit"
+    url = f"/workspace/counter/procedures/{LAND}/?validate=object_unit"
     html = officer.post(url, {"object_unit": "ba vi"}, **HTMX).content.decode()
     assert 'value="Xã Ba Vì (09700)"' in html
     assert "Ủy ban nhân dân xã Ba Vì" in html or "UBND xã Ba Vì" in html  # who decides

@@ -24,6 +24,7 @@ from motcua.catalog.selectors import competent_agency_for, procedure_get, proced
 from motcua.catalog.selectors import version_on as catalog_version_on
 from motcua.core import clock
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.text import fold
 from motcua.dossiers.choices import Action, ApplicantKind, PaymentMethod, ReturnMethod, Status
 from motcua.dossiers.forms import form_html
 from motcua.dossiers.selectors import dossier_get, dossiers_visible
@@ -32,7 +33,6 @@ from motcua.organization.selectors.network import network_on
 from motcua.workspace.desk import staff_view
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_counter import (
-    FIELD_MAP,
     LIVE_FIELDS,
     WARD_FIELDS,
     IntakeForm,
@@ -48,6 +48,8 @@ from motcua.worktime.choices import TimeLimitUnit
 FAVOURITES = 8
 FAVOURITE_DAYS = 30
 SEARCH_LIMIT = 20
+#: Search ranks equal matches by how often the site received each procedure in this many days.
+USAGE_DAYS = 365
 
 # Before a site has history: the procedures Hanoi's counters receive most (certification and
 # civil status make most of a commune point's day), by national code. Codes no longer in force
@@ -98,8 +100,48 @@ def officer_view(view):
 # -- finding a procedure -----------------------------------------------------------------------
 
 
-def _search(query: str, day) -> list:
-    return list(procedures_search(query=query, day=day)[:SEARCH_LIMIT]) if query else []
+def _search(request: HttpRequest, query: str, day) -> list:
+    """The procedures matching ``query``, best first (:func:`search_order`)."""
+    if not query:
+        return []
+    found = list(procedures_search(query=query, day=day))
+    used = _site_counts(request, USAGE_DAYS) if len(found) > 1 else {}
+    return search_order(found, query, used)[:SEARCH_LIMIT]
+
+
+def search_order(procedures: list, query: str, used: dict[str, int]) -> list:
+    """``procedures`` with the exact name or code of ``query`` first, then the names that start
+    with it, each group by how often the site received the procedure (``used``: code → count),
+    then in the catalogue's order. "dang ky khai sinh" opens 1.001193, not a procedure whose
+    longer name contains those words."""
+    folded = fold(query)
+
+    def key(item: tuple[int, object]) -> tuple:
+        position, procedure = item
+        if folded in (procedure.name_folded, procedure.code):
+            match = 0
+        elif procedure.name_folded.startswith(folded):
+            match = 1
+        else:
+            match = 2
+        return (match, -used.get(procedure.code, 0), position)
+
+    return [p for _, p in sorted(enumerate(procedures), key=key)]
+
+
+def _site_counts(request: HttpRequest, days: int, limit: int | None = None) -> dict[str, int]:
+    """How many dossiers of each procedure the desk's site received in the last ``days``,
+    most first (code → count)."""
+    since = clock.now() - timedelta(days=days)
+    rows = (
+        dossiers_visible(request.desk.actor)
+        .filter(receiving_site=request.desk.site, submitted_at__gte=since)
+        .order_by()
+        .values("procedure__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "procedure__code")
+    )
+    return {row["procedure__code"]: row["n"] for row in (rows[:limit] if limit else rows)}
 
 
 def _favourites(request: HttpRequest, day) -> tuple[list, bool]:
@@ -107,18 +149,10 @@ def _favourites(request: HttpRequest, day) -> tuple[list, bool]:
 
     Returns ``(procedures, from_history)``; without history, a default list.
     """
-    since = clock.now() - timedelta(days=FAVOURITE_DAYS)
-    counts = list(
-        dossiers_visible(request.desk.actor)
-        .filter(receiving_site=request.desk.site, submitted_at__gte=since)
-        .order_by()
-        .values("procedure__code")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "procedure__code")[:FAVOURITES]
-    )
+    counts = _site_counts(request, FAVOURITE_DAYS, FAVOURITES)
     in_force = procedures_search(query="", day=day)
     if counts:
-        used = {row["procedure__code"]: row["n"] for row in counts}
+        used = counts
         found = {p.code: p for p in in_force.filter(code__in=list(used))}
         procedures = [found[code] for code in used if code in found]
         for procedure in procedures:
@@ -139,7 +173,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     """The counter's start: a search box and the site's most used procedures."""
     day = clock.today()
     query = request.GET.get("q", "").strip()
-    results = _search(query, day)
+    results = _search(request, query, day)
     if len(results) == 1:
         # Submitted without scripts (or before the live results came): one match is the one.
         return redirect("workspace:intake", code=results[0].code)
@@ -168,7 +202,7 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/counter/_results.html",
-        {"query": query, "results": _search(query, clock.today())},
+        {"query": query, "results": _search(request, query, clock.today())},
     )
 
 
@@ -180,10 +214,6 @@ def _version(code: str, day):
         return catalog_version_on(procedure=procedure_get(code=code), day=day)
     except DomainError as exc:
         raise Http404(exc.detail) from exc
-
-
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
 
 
 def _limit_text(version) -> str:
@@ -236,7 +266,7 @@ def _intake_page(request: HttpRequest, version, form: IntakeForm) -> HttpRespons
             "components": form.component_rows(),
             "wards": form.wards,
             "limit_text": _limit_text(version),
-            "fee_text": _money(version.fee) if version.fee else _("Free of charge"),
+            "fee_text": version.fee_text,
             "competence_text": _competence_text(version),
             "lost_scans": bool(request.FILES) and not form.is_valid(),
         },
@@ -290,7 +320,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
             # The same form was sent before with other content: it made a dossier already.
             form.add_error(None, _resent_message(request))
         else:
-            add_domain_error(form, exc, FIELD_MAP)
+            add_domain_error(form, exc, form.field_map())
         return _intake_page(request, version, form)
     if created:
         _attach_scans(request, dossier, form)
@@ -391,7 +421,7 @@ def _done(request: HttpRequest, code: str) -> HttpResponse:
     for component in components:
         component.scan_error = refused.get(str(component.order), "")
     try:
-        preview = form_html(dossier, kind)
+        preview = form_html(dossier, kind, request=request)
     except DomainError:
         preview = ""
     if refused:

@@ -72,6 +72,7 @@ def role_pages() -> list[tuple[str, list[tuple[str, str]]]]:
             ("inbox-leader", "/workspace/inbox/"),
             ("dossier-extended", f"/workspace/dossiers/{extended}/"),
         ]),
+        ("lanhdao.vpdk", [("inbox-land-office", "/workspace/inbox/")]),
         ("giamdoc.cn1", [
             ("dashboard-branch", "/workspace/dashboard/branch/"),
             ("dossier-delivered", f"/workspace/dossiers/{delivered}/"),

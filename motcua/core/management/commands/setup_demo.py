@@ -4,6 +4,9 @@
 Demo credentials are printed only when the accounts are created, and only in demo mode.
 """
 
+import time
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,41 +27,61 @@ class Command(BaseCommand):
         from motcua.organization.models import AdministrativeUnit, Site
         from motcua.organization.services.network import network_load, units_load
         from motcua.organization.services.staff import demo_accounts_create
+        from motcua.simulation.management.commands.simulate import Progress
+        from motcua.simulation.services import (
+            DEMO_SCALE,
+            expected_weights,
+            simulation_demo_load,
+            simulation_demo_period,
+        )
+        from motcua.transparency.services import figures_fold_all
 
         if not settings.DEMO:
             raise CommandError("setup_demo runs only with MOTCUA_ENV=demo (it creates accounts).")
+        started = time.monotonic()
 
         if not AdministrativeUnit.objects.filter(level="province", code="01").exists():
-            self.stdout.write("Loading Hanoi's administrative units…")
-            units_load(province_code=HANOI)
+            with self.stage("Loading Hanoi's administrative units"):
+                units_load(province_code=HANOI)
         if not Site.objects.exists():
-            self.stdout.write("Loading the Center's network and agencies…")
-            network_load()
+            with self.stage("Loading the Center's network and agencies"):
+                network_load()
         regimes_load()
         if not Procedure.objects.exists():
-            self.stdout.write("Loading the procedure catalogue…")
-            catalog_load()
+            with self.stage("Loading the procedure catalogue"):
+                catalog_load()
 
-        created = demo_accounts_create()
+        with self.stage("Demo accounts and dossiers"):
+            created = demo_accounts_create()
+            codes = demo_dossiers_create()
         if created:
             self.stdout.write(self.style.SUCCESS("Demo accounts (shown once):"))
             width = max(len(username) for username, _password, _role in created)
             for username, password, role in created:
                 self.stdout.write(f"  {username:<{width}}  {password}  {role}")
-        codes = demo_dossiers_create()
         if codes:
             self.stdout.write(f"Demo dossiers at Branch No. 1: {len(codes)} ({codes[0]} …)")
-        from motcua.simulation.services import simulation_demo_load
 
-        self.stdout.write("Simulating the last weeks of work across the network…")
-        run = simulation_demo_load()
+        start, end = simulation_demo_period()
+        with self.stage("Simulating the last weeks of work across the network"):
+            progress = Progress(self.stderr, expected_weights(start, end, DEMO_SCALE), 1)
+            run = simulation_demo_load(on_day=progress.day_done)
+            progress.finish()
         if run.days_done:
             self.stdout.write(
                 f"Simulated {run.dossiers} dossiers over {run.days_done} days "
                 f"({run.start:%d/%m/%Y}–{run.end:%d/%m/%Y})."
             )
-        from motcua.transparency.services import figures_fold_all
-
-        folded = figures_fold_all()
+        with self.stage("Folding the transparency figures"):
+            folded = figures_fold_all()
         self.stdout.write(f"Transparency figures: {folded.events} events folded.")
-        self.stdout.write("Demo data ready.")
+        self.stdout.write(f"Demo data ready. It took {time.monotonic() - started:.0f} s.")
+
+    @contextmanager
+    def stage(self, title: str):
+        """One line per stage, then how long it took: the first run is minutes long."""
+        self.stdout.write(f"motcua: {title}…")
+        self.stdout.flush()
+        began = time.monotonic()
+        yield
+        self.stdout.write(f"motcua:   done in {time.monotonic() - began:.0f} s")

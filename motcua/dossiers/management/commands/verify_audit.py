@@ -1,4 +1,4 @@
-"""``motcua verify-audit``: recompute every dossier's hash chain and report any break."""
+"""``motcua verify_audit``: recompute every dossier's hash chain and report any break."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,4 +1,4 @@
-"""``motcua fold-figures``: bring the transparency figures up to date (or rebuild days)."""
+"""``motcua fold_figures``: bring the transparency figures up to date (or rebuild days)."""
 
 from __future__ import annotations
 

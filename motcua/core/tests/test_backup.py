@@ -20,10 +20,11 @@ from django.db import connection
 from motcua.dossiers.models import DossierComponent, DossierEvent
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import justice_procedure, receive
+from motcua.dossiers.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCAN = b"%PDF-1.4\n% the declaration, scanned\n"
+SCAN = pdf_bytes("the declaration, scanned")
 MOTCUA = str(Path(sys.executable).parent / "motcua")
 
 

@@ -17,7 +17,7 @@ from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
 from motcua.core.auth import STAFF_AUTH
-from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
+from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import rules
 from motcua.dossiers.choices import (
     NATIONAL_STATUS,
@@ -277,6 +277,11 @@ class LedgerQuery(Schema):
     start: date
     end: date
     format: Literal["pdf", "csv"] = "pdf"
+    boundary_free: bool = Field(
+        False,
+        description="Only the dossiers received outside the competent agency's territory "
+        "(the ledger of boundary-free dossiers).",
+    )
 
 
 # -- shaping -----------------------------------------------------------------------------------
@@ -729,32 +734,22 @@ def dossier_form(request: HttpRequest, code: str, form: str):
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}, "text/csv": {}}}}},
 )
 def ledger(request: HttpRequest, filters: Query[LedgerQuery]):
-    """Dossiers received at `site` from `start` to `end` (inclusive), as the ledger form."""
-    from motcua.dossiers.forms import ledger_csv, ledger_pdf
-    from motcua.organization.models import Site
+    """Dossiers received at `site` from `start` to `end` (inclusive), as the ledger form;
+    with `boundary_free=true`, only those received outside the competent agency's territory
+    (the ledger of boundary-free dossiers)."""
+    from motcua.dossiers.forms import ledger_csv, ledger_file_name, ledger_pdf
+    from motcua.dossiers.selectors import ledger_site
 
-    actor = _actor(request)
-    site = Site.objects.filter(code=filters.site).first()
-    if site is None:
-        raise NotFound(_("There is no site with code %(code)s.") % {"code": filters.site})
-    if not (actor.sees_all or site.pk in actor.site_ids or site.pk in actor.headed_sites):
-        raise PermissionDenied(_("You may read the ledger only of the sites where you work."))
-    if filters.end < filters.start or (filters.end - filters.start).days > 366:
-        raise InvalidInput(
-            _("Choose an end date on or after the start, at most one year later."), field="end"
-        )
-    name = f"so-theo-doi-{site.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    site = ledger_site(actor=_actor(request), code=filters.site, start=filters.start,
+                       end=filters.end)  # fmt: skip
+    period = {"site": site, "start": filters.start, "end": filters.end,
+              "boundary_free": filters.boundary_free}  # fmt: skip
+    name = ledger_file_name(**period)
     if filters.format == "csv":
-        response = HttpResponse(
-            ledger_csv(site=site, start=filters.start, end=filters.end),
-            content_type="text/csv; charset=utf-8",
-        )
+        response = HttpResponse(ledger_csv(**period), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    response = HttpResponse(
-        ledger_pdf(site=site, start=filters.start, end=filters.end),
-        content_type="application/pdf",
-    )
+    response = HttpResponse(ledger_pdf(**period), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 

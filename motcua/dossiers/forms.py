@@ -484,12 +484,14 @@ def _local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=HANOI)
 
 
-def ledger_rows(*, site, start: date, end: date) -> list[LedgerRow]:
+def ledger_rows(*, site, start: date, end: date, boundary_free: bool = False) -> list[LedgerRow]:
     """Return the ledger lines of the dossiers ``site`` received from ``start`` to ``end``.
 
     Both ends are inclusive, as dates in Hanoi. A dossier counts once it has a ``receive``
     event: an online submission still under check, or one refused at the check, was never
-    entered in the book.
+    entered in the book. ``boundary_free`` keeps only the dossiers received outside the
+    competent agency's territory (``Dossier.outside_territory``, decided at receipt; see
+    docs/decisions/0009-leader-approval-and-ledger.md): the ledger of boundary-free dossiers.
     """
     received = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=Action.RECEIVE)
     dossiers = (
@@ -499,6 +501,7 @@ def ledger_rows(*, site, start: date, end: date) -> list[LedgerRow]:
             submitted_at__lt=_local_day_start(end + timedelta(days=1)),
         )
         .filter(Exists(received))
+        .filter(**({"outside_territory": True} if boundary_free else {}))
         .select_related("procedure", "competent_agency")
         .order_by("code")
     )
@@ -547,7 +550,14 @@ def _ledger_form(*, end: date, regime_code: str | None) -> FormTemplate:
     return form
 
 
-def ledger_html(*, site, start: date, end: date, regime_code: str | None = None) -> str:
+def ledger_html(
+    *,
+    site,
+    start: date,
+    end: date,
+    regime_code: str | None = None,
+    boundary_free: bool = False,
+) -> str:
     """Return the HTML of the ledger; arguments and errors as :func:`ledger_pdf`."""
     if end < start:
         raise InvalidInput(_("The period ends before it starts."), field="end")
@@ -559,20 +569,40 @@ def ledger_html(*, site, start: date, end: date, regime_code: str | None = None)
         "site": site,
         "start": start,
         "end": end,
-        "rows": ledger_rows(site=site, start=start, end=end),
+        "rows": ledger_rows(site=site, start=start, end=end, boundary_free=boundary_free),
+        "boundary_free": boundary_free,
         "place": PLACE,
         "printed": local(clock.now()),
     }
     return render_to_string(form.template_name, context)
 
 
-def ledger_pdf(*, site, start: date, end: date, regime_code: str | None = None) -> bytes:
+def ledger_pdf(
+    *,
+    site,
+    start: date,
+    end: date,
+    regime_code: str | None = None,
+    boundary_free: bool = False,
+) -> bytes:
     """Return the ledger as landscape A4 PDF, on the form of the regime in force at ``end``.
 
-    ``regime_code`` chooses another regime's form. Raise :class:`NotFound` when no regime (or
-    no ledger form) is in force and :class:`InvalidInput` when ``end`` is before ``start``.
+    ``regime_code`` chooses another regime's form; ``boundary_free`` prints the ledger of
+    boundary-free dossiers (the same form, only those lines, titled so). Raise
+    :class:`NotFound` when no regime (or no ledger form) is in force and
+    :class:`InvalidInput` when ``end`` is before ``start``.
     """
-    return html_to_pdf(ledger_html(site=site, start=start, end=end, regime_code=regime_code))
+    return html_to_pdf(
+        ledger_html(
+            site=site, start=start, end=end, regime_code=regime_code, boundary_free=boundary_free
+        )
+    )
+
+
+def ledger_file_name(*, site, start: date, end: date, boundary_free: bool = False) -> str:
+    """The download's name without extension, e.g. ``so-phi-dia-gioi-CN01-20250701-20250731``."""
+    prefix = "so-phi-dia-gioi" if boundary_free else "so-theo-doi"
+    return f"{prefix}-{site.code}-{start:%Y%m%d}-{end:%Y%m%d}"
 
 
 def _cell(text: str) -> str:
@@ -581,7 +611,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def ledger_csv(*, site, start: date, end: date) -> str:
+def ledger_csv(*, site, start: date, end: date, boundary_free: bool = False) -> str:
     """Return the ledger as CSV text that starts with a BOM, so Excel reads it as UTF-8."""
     if end < start:
         raise InvalidInput(_("The period ends before it starts."), field="end")
@@ -589,7 +619,7 @@ def ledger_csv(*, site, start: date, end: date) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(LEDGER_HEADER)
-    for row in ledger_rows(site=site, start=start, end=end):
+    for row in ledger_rows(site=site, start=start, end=end, boundary_free=boundary_free):
         writer.writerow(
             [
                 row.line,

@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.workspace.views import counter, dashboards, dossier, home, inbox, online, returns
+from motcua.workspace.views import (
+    counter,
+    dashboards,
+    dossier,
+    home,
+    inbox,
+    ledger,
+    online,
+    returns,
+)
 
 app_name = "workspace"
 
@@ -36,4 +45,6 @@ urlpatterns = [
     # Dashboards
     path("dashboard/branch/", dashboards.branch, name="branch_dashboard"),
     path("dashboard/center/", dashboards.center, name="center_dashboard"),
+    # Tracking ledger, and the ledger of boundary-free dossiers
+    path("ledger/", ledger.ledger, name="ledger"),
 ]

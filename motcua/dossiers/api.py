@@ -36,6 +36,7 @@ from motcua.dossiers.selectors import (
     events_of,
     result_download,
 )
+from motcua.dossiers.services import approval
 from motcua.dossiers.services import lifecycle as svc
 
 router = Router(tags=["dossiers"])
@@ -61,6 +62,9 @@ ActionName = Literal[
     "withdraw",
     "stop",
     "pay",
+    "submit_for_approval",
+    "approve",
+    "send_back",
 ]
 
 
@@ -545,7 +549,13 @@ def dossier_action(
     `handover` to, note; `request_supplement` reason, items, officer_phone;
     `require_obligation` amount, note; `extend` new_due_at, reason; `complete` outcome, note;
     `deliver` recipient_name, recipient_id_number, note; `withdraw` reason; `stop` reason;
-    `pay` amount, method. One-stop actions take `site` when you work at several sites.
+    `pay` amount, method; `submit_for_approval` to (the leader or delegate, optional), note;
+    `approve` note; `send_back` reason. One-stop actions take `site` when you work at several
+    sites.
+
+    A leader signs (§2.4): `complete` by a specialist needs an `approve` by a leader of the
+    agency, or by a person a leader delegated to, first (409 `approval_required`); a leader
+    (or delegate) may still complete directly, signing in the same act.
     """
     actor = _actor(request)
     version = _expected_version(if_match)
@@ -593,6 +603,11 @@ def dossier_action(
         "pay": lambda: svc.dossier_pay(
             site=site, amount=body.amount or 0, method=body.method, **common
         ),
+        "submit_for_approval": lambda: approval.dossier_submit_for_approval(
+            to=body.to, note=body.note, **common
+        ),
+        "approve": lambda: approval.dossier_approve(note=body.note, **common),
+        "send_back": lambda: approval.dossier_send_back(reason=body.reason, **common),
     }
     dossier = handlers[action]()
     return _with_etag(dossier_out(_fresh(dossier.code, actor)), response)

@@ -122,6 +122,11 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     STOP = "stop", _("Stop processing")
     PAY = "pay", _("Record a fee payment")
+    # §2.4 "a leader signs" (docs/decisions/0009): the specialist submits the draft result, a
+    # leader of the agency (or the person a leader delegated to) approves or sends it back.
+    SUBMIT_FOR_APPROVAL = "submit_for_approval", _("Submit for the leader's approval")
+    APPROVE = "approve", _("Approve and sign the result")
+    SEND_BACK = "send_back", _("Send back to the specialist")
 
 
 class FormKind(models.TextChoices):

@@ -306,13 +306,27 @@ class ControlRow:
     finished: LocalTime | None
     timeliness: str
     note: str
+    signature: str = ""  # "Ký duyệt" / "Ký thay …": the leader's signature (§2.4)
+
+
+def _signature(h: Handover, signed: set[int]) -> str:
+    if h.pk not in signed:
+        return ""
+    if h.on_behalf_of_id is not None:
+        return f"Ký thay {_person(h.on_behalf_of)}"
+    return "Ký duyệt"
 
 
 def _control(dossier: Dossier) -> dict[str, Any]:
+    from motcua.dossiers.services.approval import signature_rows
+
     _require_received(dossier)
-    handovers = Handover.objects.filter(dossier=dossier).select_related(
-        "giver__staff_profile", "receiver__staff_profile"
+    handovers = list(
+        Handover.objects.filter(dossier=dossier).select_related(
+            "giver__staff_profile", "receiver__staff_profile", "on_behalf_of__staff_profile"
+        )
     )
+    signed = signature_rows(dossier, handovers)
     rows = [
         ControlRow(
             step_name=h.step_name,
@@ -325,6 +339,7 @@ def _control(dossier: Dossier) -> dict[str, Any]:
             finished=local(h.finished_at),
             timeliness=TIMELINESS_VI.get(h.timeliness, ""),
             note=h.note,
+            signature=_signature(h, signed),
         )
         for h in handovers
     ]

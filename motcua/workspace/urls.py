@@ -6,6 +6,7 @@ from django.urls import path
 from motcua.workspace.views import (
     counter,
     dashboards,
+    delegations,
     dossier,
     home,
     inbox,
@@ -47,4 +48,6 @@ urlpatterns = [
     path("dashboard/center/", dashboards.center, name="center_dashboard"),
     # Tracking ledger, and the ledger of boundary-free dossiers
     path("ledger/", ledger.ledger, name="ledger"),
+    # A leader's delegations to sign (§2.4)
+    path("delegations/", delegations.delegations, name="delegations"),
 ]

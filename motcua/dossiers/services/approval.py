@@ -40,7 +40,6 @@ from motcua.dossiers.services.lifecycle import (
     _close_step,
     _event,
     _save,
-    _step,
     _steps,
     clock_local,
 )
@@ -67,7 +66,11 @@ class Signature:
     payload: dict[str, str] = field(default_factory=dict)
 
 
-def _last(dossier: Dossier) -> DossierEvent | None:
+def _last(dossier: Dossier, events=None) -> DossierEvent | None:
+    """The last event of the approval's trail; from ``events`` (all of the dossier's, in
+    order) when the caller has them, else one query."""
+    if events is not None:
+        return next((e for e in reversed(events) if e.action in APPROVAL_TRAIL), None)
     return (
         DossierEvent.objects.filter(dossier=dossier, action__in=APPROVAL_TRAIL)
         .select_related("actor")
@@ -76,29 +79,31 @@ def _last(dossier: Dossier) -> DossierEvent | None:
     )
 
 
-def _approval(dossier: Dossier) -> DossierEvent | None:
+def _approval(dossier: Dossier, events=None) -> DossierEvent | None:
     """The approval event that still holds, if any."""
-    last = _last(dossier)
+    last = _last(dossier, events)
     return last if last is not None and last.action == Action.APPROVE else None
 
 
-def awaits_signature(dossier: Dossier) -> bool:
+def awaits_signature(dossier: Dossier, events=None, steps=None) -> bool:
     """Whether the draft result waits for a leader: submitted for approval, or handed over to
     the leader's step, and neither approved nor sent back since."""
-    last = _last(dossier)
+    last = _last(dossier, events)
     if last is not None and last.action == Action.SUBMIT_FOR_APPROVAL:
         return True
     if last is not None and last.action in (Action.APPROVE, Action.SEND_BACK):
         return False
-    step = _step(dossier, dossier.step)
+    steps = _steps(dossier) if steps is None else steps
+    step = next((s for s in steps if s.order == dossier.step), None)
     return step is not None and step.role == Role.AGENCY_LEADER
 
 
-def approval_state(dossier: Dossier) -> str:
-    """``approved``, ``awaiting`` or ``""``: for the dossier page."""
-    if _approval(dossier) is not None:
+def approval_state(dossier: Dossier, events=None, steps=None) -> str:
+    """``approved``, ``awaiting`` or ``""``: for the dossier page (``events`` and ``steps``
+    as already read by the caller spare the queries)."""
+    if _approval(dossier, events) is not None:
         return "approved"
-    return "awaiting" if awaits_signature(dossier) else ""
+    return "awaiting" if awaits_signature(dossier, events, steps) else ""
 
 
 def _signer(actor: Actor, dossier: Dossier, at: datetime):
@@ -281,21 +286,26 @@ def dossier_send_back(
     return dossier
 
 
-def signature_rows(dossier: Dossier, handovers) -> set[int]:
+def signature_rows(dossier: Dossier, handovers, *, steps=None, events=None) -> set[int]:
     """The control-slip rows that are a leader's signature: rows of the leader's step (the
-    approval, or a leader's ``complete``), except those that sent the draft back."""
-    leader_steps = {s.order for s in _steps(dossier) if s.role == Role.AGENCY_LEADER}
-    sent_back = {
-        (payload or {}).get("handover")
-        for payload in DossierEvent.objects.filter(
+    approval, or a leader's ``complete``), except those that sent the draft back. No query
+    when no row has a step, or when the caller passes the ``steps`` and ``events`` it read."""
+    numbered = [h for h in handovers if h.step is not None and h.giver_id is not None]
+    if not numbered:
+        return set()
+    steps = _steps(dossier) if steps is None else steps
+    leader_steps = {s.order for s in steps if s.role == Role.AGENCY_LEADER}
+    candidates = [h for h in numbered if h.step in leader_steps]
+    if not candidates:
+        return set()
+    if events is None:
+        payloads = DossierEvent.objects.filter(
             dossier=dossier, action=Action.SEND_BACK
         ).values_list("payload", flat=True)
-    }
-    return {
-        h.pk
-        for h in handovers
-        if h.step in leader_steps and h.pk not in sent_back and h.giver_id is not None
-    }
+    else:
+        payloads = [e.payload for e in events if e.action == Action.SEND_BACK]
+    sent_back = {(payload or {}).get("handover") for payload in payloads}
+    return {h.pk for h in candidates if h.pk not in sent_back}
 
 
 def signature_for_complete(dossier: Dossier, *, actor: Actor, at: datetime) -> Signature:

@@ -367,6 +367,9 @@ _APPROVAL_OFFERS = {
 
 
 def _signs(desk: Desk, dossier: Dossier) -> bool:
+    roles = desk.actor.roles_in_agencies.get(dossier.competent_agency_id, frozenset())
+    if Role.AGENCY_LEADER in roles:
+        return True
     return signing_for(
         user=desk.actor.user, agency_id=dossier.competent_agency_id, day=clock.today()
     )[0]
@@ -409,13 +412,19 @@ def _extend_notes(dossier: Dossier) -> list[str]:
     return notes
 
 
-def _actions(request: HttpRequest, dossier: Dossier, steps: list, failed: ActionForm | None):
+def _actions(
+    request: HttpRequest,
+    dossier: Dossier,
+    steps: list,
+    failed: ActionForm | None,
+    approval_state: str = "",
+):
     desk = request.desk
     views = []
     allowed = rules.actions_allowed(dossier.status)
     signer = None
     if Action.COMPLETE in allowed and may(desk, Action.COMPLETE, dossier):
-        signer = (approval.approval_state(dossier), _signs(desk, dossier))
+        signer = (approval_state, _signs(desk, dossier))
     for action in allowed:
         form_class = ACTION_FORMS.get(action)
         if (
@@ -457,7 +466,12 @@ def page_context(
             "giver__staff_profile", "receiver__staff_profile", "on_behalf_of__staff_profile"
         ).order_by("given_at", "pk")
     )
-    signed = approval.signature_rows(dossier, handovers)
+    signed = approval.signature_rows(dossier, handovers, steps=steps, events=events)
+    state = (
+        approval.approval_state(dossier, events, steps)
+        if dossier.status not in FINAL_STATUSES
+        else ""
+    )
     attach = rules.allowed(Action.ATTACH, dossier.status) and may(desk, Action.ATTACH, dossier)
     components = []
     for component in dossier.components.all():
@@ -486,11 +500,9 @@ def page_context(
         ],
         "components": components,
         "printable": _printable_forms(dossier, events),
-        "actions": _actions(request, dossier, steps, failed),
+        "actions": _actions(request, dossier, steps, failed, state),
         "step": step,
-        "approval": approval.approval_state(dossier)
-        if dossier.status not in FINAL_STATUSES
-        else "",
+        "approval": state,
         "custodian_name": person_name(dossier.custodian),
         "assignee_name": person_name(dossier.assignee),
         "return_is_site": dossier.return_method == ReturnMethod.SITE,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from motcua.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from motcua.dossiers.choices import Action, Status
 from motcua.dossiers.errors import ApprovalRequired
 from motcua.dossiers.forms import render_form
@@ -210,22 +210,3 @@ def test_an_ended_delegation_no_longer_counts(people, clock, in_progress):
     )
     with pytest.raises(PermissionDenied):
         approval.dossier_approve(actor=actor(people["specialist_tp"]), code=in_progress.code)
-
-
-def test_who_may_record_a_delegation(people):
-    with pytest.raises(PermissionDenied):
-        delegate(people, by=people["specialist_tp"])  # not the leader, not an administrator
-    admin = people["inspector"]
-    admin.is_superuser = True
-    with pytest.raises(InvalidInput) as not_leader:
-        delegate(people, by=admin, delegator=people["specialist_tp"], delegate=people["leader_tp"])
-    assert not_leader.value.field == "delegator"
-    with pytest.raises(InvalidInput) as self_:
-        delegate(people, delegate=people["leader_tp"])
-    assert self_.value.field == "delegate"
-    with pytest.raises(InvalidInput) as outsider:
-        delegate(people, delegate=people["specialist"])  # works for xã Ba Vì
-    assert outsider.value.field == "delegate"
-    assert delegate(people, by=admin).recorded_by == admin
-    with pytest.raises(Conflict):
-        delegate(people, valid_from=date(2026, 3, 15))  # overlaps the one just recorded

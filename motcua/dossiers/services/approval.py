@@ -207,6 +207,25 @@ def dossier_submit_for_approval(
     return dossier
 
 
+def _leader_closes_step(
+    *, actor: Actor, code: str, action: str, expected_version: int | None, at: datetime,
+    note: str,
+):  # fmt: skip
+    """Lock the dossier awaiting a signature, check that ``actor`` signs, and close the
+    leader's step on the control slip; return the dossier, that row, and on whose behalf."""
+    dossier = _begin(
+        actor=actor, code=code, action=action, expected_version=expected_version, site=None
+    )
+    _awaiting(dossier)
+    on_behalf_of = _signer(actor, dossier, at)
+    handover = _close_step(
+        dossier, at=at, calendar=_calendar(dossier, at), giver=actor.user,
+        receiver=dossier.assignee, unit=dossier.competent_agency.name,
+        received=dossier.assignee_id is not None, note=note, on_behalf_of=on_behalf_of,
+    )  # fmt: skip
+    return dossier, handover, on_behalf_of
+
+
 @transaction.atomic
 def dossier_approve(
     *,
@@ -218,17 +237,9 @@ def dossier_approve(
 ) -> Dossier:
     """A leader of the agency (or their delegate) approves and signs the draft result."""
     at = at or clock.now()
-    dossier = _begin(
+    dossier, handover, on_behalf_of = _leader_closes_step(
         actor=actor, code=code, action=Action.APPROVE, expected_version=expected_version,
-        site=None,
-    )  # fmt: skip
-    _awaiting(dossier)
-    on_behalf_of = _signer(actor, dossier, at)
-    handover = _close_step(
-        dossier, at=at, calendar=_calendar(dossier, at), giver=actor.user,
-        receiver=dossier.assignee, unit=dossier.competent_agency.name,
-        received=dossier.assignee_id is not None,
-        note=normalize(note or "").strip(), on_behalf_of=on_behalf_of,
+        at=at, note=normalize(note or "").strip(),
     )  # fmt: skip
     dossier.step_started_at = at
     dossier.custodian = dossier.assignee or actor.user
@@ -256,16 +267,9 @@ def dossier_send_back(
     reason = normalize(reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give the reason for sending the draft back."), field="reason")
-    dossier = _begin(
+    dossier, handover, on_behalf_of = _leader_closes_step(
         actor=actor, code=code, action=Action.SEND_BACK, expected_version=expected_version,
-        site=None,
-    )  # fmt: skip
-    _awaiting(dossier)
-    on_behalf_of = _signer(actor, dossier, at)
-    handover = _close_step(
-        dossier, at=at, calendar=_calendar(dossier, at), giver=actor.user,
-        receiver=dossier.assignee, unit=dossier.competent_agency.name,
-        received=dossier.assignee_id is not None, note=reason, on_behalf_of=on_behalf_of,
+        at=at, note=reason,
     )  # fmt: skip
     current = dossier.step or 0
     earlier = [

@@ -21,6 +21,7 @@ from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.core.text import normalize
 from motcua.organization.choices import AGENCY_ROLES, Role
 from motcua.organization.models import Agency, Assignment, Delegation
+from motcua.organization.services.staff import _checkperiod_text
 
 
 def _holds(user: AbstractBaseUser, agency: Agency, day: date, roles) -> bool:
@@ -49,14 +50,7 @@ def delegation_create(
     decision_number: str = "",
 ) -> Delegation:
     """Record that ``delegator`` lets ``delegate`` sign for ``agency`` from ``valid_from``."""
-    if valid_from is None:
-        raise InvalidInput(_("Enter the start date."), field="valid_from")
-    if valid_to is not None and valid_to < valid_from:
-        raise InvalidInput(
-            _("The end date (%(end)s) cannot be before the start date (%(start)s).")
-            % {"end": format_day(valid_to), "start": format_day(valid_from)},
-            field="valid_to",
-        )
+    _checkperiod_text(valid_from, valid_to)  # the same messages as for an assignment
     if not may_record(by=by, agency=agency, delegator=delegator, day=valid_from):
         raise PermissionDenied(
             _("Only the leader who delegates, or an administrator, records a delegation.")

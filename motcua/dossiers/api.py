@@ -39,6 +39,7 @@ from motcua.dossiers.selectors import (
     result_download,
 )
 from motcua.dossiers.services import competence
+from motcua.dossiers.services import approval
 from motcua.dossiers.services import lifecycle as svc
 
 router = Router(tags=["dossiers"])
@@ -66,6 +67,9 @@ ActionName = Literal[
     "pay",
     "return_wrong_agency",
     "reroute",
+    "submit_for_approval",
+    "approve",
+    "send_back",
 ]
 
 
@@ -309,6 +313,11 @@ class LedgerQuery(Schema):
     start: IsoDate
     end: IsoDate
     format: Literal["pdf", "csv"] = "pdf"
+    boundary_free: bool = Field(
+        False,
+        description="Only the dossiers received outside the competent agency's territory "
+        "(the ledger of boundary-free dossiers).",
+    )
 
 
 # -- shaping -----------------------------------------------------------------------------------
@@ -573,8 +582,13 @@ def dossier_action(
     `require_obligation` amount, note; `extend` new_due_at, reason; `complete` outcome, note;
     `deliver` recipient_name, recipient_id_number, note; `withdraw` reason; `stop` reason;
     `pay` amount, method; `return_wrong_agency` reason (a leader of the competent agency);
-    `reroute` agency (the site of a dossier returned by an agency). One-stop actions take
-    `site` when you work at several sites.
+    `reroute` agency (the site of a dossier returned by an agency); `submit_for_approval` to
+    (the leader or delegate, optional), note; `approve` note; `send_back` reason. One-stop
+    actions take `site` when you work at several sites.
+
+    A leader signs (§2.4): `complete` by a specialist needs an `approve` by a leader of the
+    agency, or by a person a leader delegated to, first (409 `approval_required`); a leader
+    (or delegate) may still complete directly, signing in the same act.
     """
     actor = _actor(request)
     version = _expected_version(if_match)
@@ -626,6 +640,11 @@ def dossier_action(
             reason=body.reason, **common
         ),
         "reroute": lambda: competence.dossier_reroute(site=site, agency_code=body.agency, **common),
+        "submit_for_approval": lambda: approval.dossier_submit_for_approval(
+            to=body.to, note=body.note, **common
+        ),
+        "approve": lambda: approval.dossier_approve(note=body.note, **common),
+        "send_back": lambda: approval.dossier_send_back(reason=body.reason, **common),
     }
     dossier = handlers[action]()
     return _with_etag(dossier_out(_fresh(dossier.code, actor)), response)
@@ -771,32 +790,22 @@ def dossier_form(request: HttpRequest, code: str, form: str):
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}, "text/csv": {}}}}},
 )
 def ledger(request: HttpRequest, filters: Query[LedgerQuery]):
-    """Dossiers received at `site` from `start` to `end` (inclusive), as the ledger form."""
-    from motcua.dossiers.forms import ledger_csv, ledger_pdf
-    from motcua.organization.models import Site
+    """Dossiers received at `site` from `start` to `end` (inclusive), as the ledger form;
+    with `boundary_free=true`, only those received outside the competent agency's territory
+    (the ledger of boundary-free dossiers)."""
+    from motcua.dossiers.forms import ledger_csv, ledger_file_name, ledger_pdf
+    from motcua.dossiers.selectors import ledger_site
 
-    actor = _actor(request)
-    site = Site.objects.filter(code=filters.site).first()
-    if site is None:
-        raise NotFound(_("There is no site with code %(code)s.") % {"code": filters.site})
-    if not (actor.sees_all or site.pk in actor.site_ids or site.pk in actor.headed_sites):
-        raise PermissionDenied(_("You may read the ledger only of the sites where you work."))
-    if filters.end < filters.start or (filters.end - filters.start).days > 366:
-        raise InvalidInput(
-            _("Choose an end date on or after the start, at most one year later."), field="end"
-        )
-    name = f"so-theo-doi-{site.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    site = ledger_site(actor=_actor(request), code=filters.site, start=filters.start,
+                       end=filters.end)  # fmt: skip
+    period = {"site": site, "start": filters.start, "end": filters.end,
+              "boundary_free": filters.boundary_free}  # fmt: skip
+    name = ledger_file_name(**period)
     if filters.format == "csv":
-        response = HttpResponse(
-            ledger_csv(site=site, start=filters.start, end=filters.end),
-            content_type="text/csv; charset=utf-8",
-        )
+        response = HttpResponse(ledger_csv(**period), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    response = HttpResponse(
-        ledger_pdf(site=site, start=filters.start, end=filters.end),
-        content_type="application/pdf",
-    )
+    response = HttpResponse(ledger_pdf(**period), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 

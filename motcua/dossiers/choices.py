@@ -125,6 +125,11 @@ class Action(models.TextChoices):
     RETURN_WRONG_AGENCY = "return_wrong_agency", _("Return: not within the agency's competence")
     REROUTE = "reroute", _("Re-route to the competent agency")
     SUCCEED = "succeed", _("Hand over to the successor agency")
+    # §2.4 "a leader signs" (docs/decisions/0009): the specialist submits the draft result, a
+    # leader of the agency (or the person a leader delegated to) approves or sends it back.
+    SUBMIT_FOR_APPROVAL = "submit_for_approval", _("Submit for the leader's approval")
+    APPROVE = "approve", _("Approve and sign the result")
+    SEND_BACK = "send_back", _("Send back to the specialist")
 
 
 class FormKind(models.TextChoices):

@@ -18,3 +18,8 @@ class AlreadyExtended(Conflict):
 class ApologyTooLate(Conflict):
     code = "apology_too_late"
     title = _("Too late to apologise and extend")
+
+
+class ApprovalRequired(Conflict):
+    code = "approval_required"
+    title = _("A leader must sign the result first")

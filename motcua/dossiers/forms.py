@@ -312,13 +312,27 @@ class ControlRow:
     finished: LocalTime | None
     timeliness: str
     note: str
+    signature: str = ""  # "Ký duyệt" / "Ký thay …": the leader's signature (§2.4)
+
+
+def _signature(h: Handover, signed: set[int]) -> str:
+    if h.pk not in signed:
+        return ""
+    if h.on_behalf_of_id is not None:
+        return f"Ký thay {_person(h.on_behalf_of)}"
+    return "Ký duyệt"
 
 
 def _control(dossier: Dossier) -> dict[str, Any]:
+    from motcua.dossiers.services.approval import signature_rows
+
     _require_received(dossier)
-    handovers = Handover.objects.filter(dossier=dossier).select_related(
-        "giver__staff_profile", "receiver__staff_profile"
+    handovers = list(
+        Handover.objects.filter(dossier=dossier).select_related(
+            "giver__staff_profile", "receiver__staff_profile", "on_behalf_of__staff_profile"
+        )
     )
+    signed = signature_rows(dossier, handovers)
     rows = [
         ControlRow(
             step_name=h.step_name,
@@ -331,6 +345,7 @@ def _control(dossier: Dossier) -> dict[str, Any]:
             finished=local(h.finished_at),
             timeliness=TIMELINESS_VI.get(h.timeliness, ""),
             note=h.note,
+            signature=_signature(h, signed),
         )
         for h in handovers
     ]
@@ -495,12 +510,14 @@ def _local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=HANOI)
 
 
-def ledger_rows(*, site, start: date, end: date) -> list[LedgerRow]:
+def ledger_rows(*, site, start: date, end: date, boundary_free: bool = False) -> list[LedgerRow]:
     """Return the ledger lines of the dossiers ``site`` received from ``start`` to ``end``.
 
     Both ends are inclusive, as dates in Hanoi. A dossier counts once it has a ``receive``
     event: an online submission still under check, or one refused at the check, was never
-    entered in the book.
+    entered in the book. ``boundary_free`` keeps only the dossiers received outside the
+    competent agency's territory (``Dossier.outside_territory``, decided at receipt; see
+    docs/decisions/0009-leader-approval-and-ledger.md): the ledger of boundary-free dossiers.
     """
     received = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=Action.RECEIVE)
     dossiers = (
@@ -510,6 +527,7 @@ def ledger_rows(*, site, start: date, end: date) -> list[LedgerRow]:
             submitted_at__lt=_local_day_start(end + timedelta(days=1)),
         )
         .filter(Exists(received))
+        .filter(**({"outside_territory": True} if boundary_free else {}))
         .select_related("procedure", "competent_agency")
         .order_by("code")
     )
@@ -558,7 +576,14 @@ def _ledger_form(*, end: date, regime_code: str | None) -> FormTemplate:
     return form
 
 
-def ledger_html(*, site, start: date, end: date, regime_code: str | None = None) -> str:
+def ledger_html(
+    *,
+    site,
+    start: date,
+    end: date,
+    regime_code: str | None = None,
+    boundary_free: bool = False,
+) -> str:
     """Return the HTML of the ledger; arguments and errors as :func:`ledger_pdf`."""
     if end < start:
         raise InvalidInput(_("The period ends before it starts."), field="end")
@@ -570,20 +595,40 @@ def ledger_html(*, site, start: date, end: date, regime_code: str | None = None)
         "site": site,
         "start": start,
         "end": end,
-        "rows": ledger_rows(site=site, start=start, end=end),
+        "rows": ledger_rows(site=site, start=start, end=end, boundary_free=boundary_free),
+        "boundary_free": boundary_free,
         "place": PLACE,
         "printed": local(clock.now()),
     }
     return render_to_string(form.template_name, context)
 
 
-def ledger_pdf(*, site, start: date, end: date, regime_code: str | None = None) -> bytes:
+def ledger_pdf(
+    *,
+    site,
+    start: date,
+    end: date,
+    regime_code: str | None = None,
+    boundary_free: bool = False,
+) -> bytes:
     """Return the ledger as landscape A4 PDF, on the form of the regime in force at ``end``.
 
-    ``regime_code`` chooses another regime's form. Raise :class:`NotFound` when no regime (or
-    no ledger form) is in force and :class:`InvalidInput` when ``end`` is before ``start``.
+    ``regime_code`` chooses another regime's form; ``boundary_free`` prints the ledger of
+    boundary-free dossiers (the same form, only those lines, titled so). Raise
+    :class:`NotFound` when no regime (or no ledger form) is in force and
+    :class:`InvalidInput` when ``end`` is before ``start``.
     """
-    return html_to_pdf(ledger_html(site=site, start=start, end=end, regime_code=regime_code))
+    return html_to_pdf(
+        ledger_html(
+            site=site, start=start, end=end, regime_code=regime_code, boundary_free=boundary_free
+        )
+    )
+
+
+def ledger_file_name(*, site, start: date, end: date, boundary_free: bool = False) -> str:
+    """The download's name without extension, e.g. ``so-phi-dia-gioi-CN01-20250701-20250731``."""
+    prefix = "so-phi-dia-gioi" if boundary_free else "so-theo-doi"
+    return f"{prefix}-{site.code}-{start:%Y%m%d}-{end:%Y%m%d}"
 
 
 def _cell(text: str) -> str:
@@ -592,7 +637,7 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def ledger_csv(*, site, start: date, end: date) -> str:
+def ledger_csv(*, site, start: date, end: date, boundary_free: bool = False) -> str:
     """Return the ledger as CSV text that starts with a BOM, so Excel reads it as UTF-8."""
     if end < start:
         raise InvalidInput(_("The period ends before it starts."), field="end")
@@ -600,7 +645,7 @@ def ledger_csv(*, site, start: date, end: date) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(LEDGER_HEADER)
-    for row in ledger_rows(site=site, start=start, end=end):
+    for row in ledger_rows(site=site, start=start, end=end, boundary_free=boundary_free):
         writer.writerow(
             [
                 row.line,

@@ -333,6 +333,9 @@ class Handover(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     timeliness = models.CharField(max_length=10, choices=Timeliness.choices, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # The leader on whose behalf ``giver`` signed, when a recorded delegation let them sign
+    # (§2.4; docs/decisions/0009). Empty when the leader signed themselves.
+    on_behalf_of = _reference(settings.AUTH_USER_MODEL)
 
     class Meta:
         ordering = ["dossier", "given_at", "pk"]

@@ -48,6 +48,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     Action.FULFIL_OBLIGATION: frozenset({S.AWAITING_OBLIGATION}),
     Action.EXTEND: frozenset({S.RECEIVED, S.TRANSFERRED, S.IN_PROGRESS, S.AWAITING_OBLIGATION}),
     Action.COMPLETE: frozenset({S.IN_PROGRESS}),
+    Action.SUBMIT_FOR_APPROVAL: frozenset({S.IN_PROGRESS}),
+    Action.APPROVE: frozenset({S.IN_PROGRESS}),
+    Action.SEND_BACK: frozenset({S.IN_PROGRESS}),
     Action.DELIVER: frozenset({S.RESULT_READY}),
     Action.WITHDRAW: IN_FLIGHT,
     # Decree 118/2025: no stop once the result is done or delivered (§2.6).

@@ -202,3 +202,36 @@ def result_download(*, actor: Actor, code: str) -> StoredDownload:
     dossier = dossier_get(actor=actor, code=code)
     missing = _("Dossier %(code)s has no electronic result.") % {"code": dossier.code}
     return _opened(dossier.result_file, "application/pdf", f"{dossier.code}-ket-qua.pdf", missing)
+
+
+def ledger_site(*, actor: Actor, code: str, start, end):
+    """The site whose tracking ledger ``actor`` asks for, from ``start`` to ``end``.
+
+    Raise :class:`NotFound` for an unknown site, :class:`PermissionDenied` when ``actor``
+    neither works at it, heads it nor supervises the Center, and :class:`InvalidInput` for a
+    period that ends before it starts or lasts more than a year.
+    """
+    from motcua.core.errors import InvalidInput, PermissionDenied
+    from motcua.organization.models import Site
+
+    site = Site.objects.filter(code=(code or "").strip().upper()).first()
+    if site is None:
+        raise NotFound(_("There is no site with code %(code)s.") % {"code": code})
+    if not (actor.sees_all or site.pk in actor.site_ids or site.pk in actor.headed_sites):
+        raise PermissionDenied(_("You may read the ledger only of the sites where you work."))
+    if end < start or (end - start).days > 366:
+        raise InvalidInput(
+            _("Choose an end date on or after the start, at most one year later."), field="end"
+        )
+    return site
+
+
+def ledger_sites(*, actor: Actor):
+    """The sites whose ledger ``actor`` may read, in code order."""
+    from motcua.organization.choices import SiteKind
+    from motcua.organization.models import Site
+
+    sites = Site.objects.exclude(kind=SiteKind.CENTER).order_by("code")
+    if actor.sees_all:
+        return sites
+    return sites.filter(pk__in=actor.site_ids | set(actor.headed_sites))

@@ -80,6 +80,7 @@ COMPONENT_COLUMNS = (
 HANDOVER_COLUMNS = (
     "id", "dossier_id", "step", "step_name", "unit", "giver_id", "receiver_id", "given_at",
     "received_at", "step_due_at", "finished_at", "timeliness", "note",
+    "on_behalf_of_id",  # a delegate's signature (0009); the generator's leaders sign themselves
 )  # fmt: skip
 RATING_COLUMNS = (
     "dossier_id", "level", *(f"criterion_{n}" for n in range(1, 10)), "survey_points", "comment",
@@ -372,6 +373,7 @@ class _Dossier:
             "finished_at": at,
             "timeliness": grade(at, step_due, self.calendar).value if step_due else "",
             "note": note,
+            "on_behalf_of_id": None,
         }
         self.handovers.append(handover)
         return handover
@@ -652,6 +654,7 @@ def _assign(d: _Dossier, s: Step) -> None:
             "finished_at": None,
             "timeliness": "",
             "note": "",
+            "on_behalf_of_id": None,
         }
     )
     row["assignee_id"] = assignee.id

@@ -348,6 +348,40 @@ class RerouteForm(ActionForm):
             self.fields["agency"].initial = suggested[0][0]
 
 
+class SubmitForApprovalForm(ActionForm):
+    """The specialist sends the draft result to the leader who signs (§2.4)."""
+
+    action = Action.SUBMIT_FOR_APPROVAL
+
+    to = PersonField(label=_("Leader who signs"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", _("Any leader of the agency")), *people]
+
+
+class ApproveForm(ActionForm):
+    """A leader (or the person a leader delegated to) signs the draft result."""
+
+    action = Action.APPROVE
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class SendBackForm(ActionForm):
+    """A leader returns the draft result to the specialist, with a reason."""
+
+    action = Action.SEND_BACK
+
+    reason = forms.CharField(
+        label=_("What to correct"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=_needed(rows=2)),
+    )
+
+
 #: The action forms, in the order the page shows them (the order of the mechanism).
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
@@ -356,6 +390,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         AcceptForm,
         AssignForm,
         HandoverForm,
+        SubmitForApprovalForm,
+        ApproveForm,
+        SendBackForm,
         RequestSupplementForm,
         ReceiveSupplementForm,
         RequireObligationForm,

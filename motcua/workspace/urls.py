@@ -6,9 +6,11 @@ from django.urls import path
 from motcua.workspace.views import (
     counter,
     dashboards,
+    delegations,
     dossier,
     home,
     inbox,
+    ledger,
     online,
     returns,
     succession,
@@ -53,4 +55,8 @@ urlpatterns = [
         succession.transfer_list,
         name="transfer_list",
     ),
+    # Tracking ledger, and the ledger of boundary-free dossiers
+    path("ledger/", ledger.ledger, name="ledger"),
+    # A leader's delegations to sign (§2.4)
+    path("delegations/", delegations.delegations, name="delegations"),
 ]

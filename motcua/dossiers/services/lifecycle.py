@@ -311,6 +311,7 @@ def _close_step(
     unit: str,
     received: bool = True,
     note: str = "",
+    on_behalf_of=None,
 ) -> Handover:
     """Record the handover that ends the current step, graded against its allowance."""
     step = _step(dossier, dossier.step)
@@ -329,6 +330,7 @@ def _close_step(
         finished_at=at,
         timeliness=rules.grade(at, step_due, calendar) if step_due else "",
         note=note,
+        on_behalf_of=on_behalf_of,
     )
 
 
@@ -1547,9 +1549,13 @@ def dossier_complete(
     )
     calendar = _calendar(dossier, at)
     before = dossier.status
-    handover = _close_step(
+    # §2.4: a leader signs; a specialist issues only a result a leader approved (0009).
+    from motcua.dossiers.services.approval import signature_for_complete
+
+    signature = signature_for_complete(dossier, actor=actor, at=at)
+    handover = signature.handover or _close_step(
         dossier, at=at, calendar=calendar, giver=actor.user, unit=dossier.competent_agency.name,
-        received=False, note=note,
+        received=False, note=note, on_behalf_of=signature.on_behalf_of,
     )  # fmt: skip
     last = _next_step(dossier, actor_kind="one_stop")
     dossier.status = Status.RESULT_READY
@@ -1581,6 +1587,7 @@ def dossier_complete(
             "step_timeliness": handover.timeliness,
             "result_sha256": dossier.result_sha256,
             "return_site": dossier.return_site.code if dossier.return_site else "",
+            **signature.payload,
         },
     )  # fmt: skip
     notify_on_commit(dossier=dossier, event=NotificationEvent.RESULT_READY)

@@ -88,7 +88,8 @@ def advance(people, dossier: Dossier, status: str) -> Dossier:
         )
     if status == Status.AWAITING_OBLIGATION:
         return svc.dossier_require_obligation(actor=specialist, code=code, amount=500_000)
-    dossier = svc.dossier_complete(actor=specialist, code=code)
+    # A leader signs (§2.4): the Department's leader completes, signing in the same act.
+    dossier = svc.dossier_complete(actor=actor(people["leader_tp"]), code=code)
     if status == Status.RESULT_READY:
         return dossier
     assert status in path

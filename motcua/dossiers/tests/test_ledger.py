@@ -218,3 +218,36 @@ def test_without_a_regime_in_force_there_is_no_ledger_form(site):
 
     with pytest.raises(NotFound):
         ledger_pdf(site=site, start=date(2026, 3, 1), end=date(2026, 3, 31))
+
+
+# -- the ledger of boundary-free dossiers (§2) --------------------------------------------------
+
+
+def test_boundary_free_rows_are_only_those_received_outside_the_agency_territory(site):
+    outside = received(site, MARCH_10, outside_territory=True)
+    received(site, MARCH_10 + timedelta(minutes=5))  # inside the agency's territory
+
+    rows = ledger_rows(site=site, start=date(2026, 3, 1), end=date(2026, 3, 31),
+                       boundary_free=True)  # fmt: skip
+
+    assert [(r.line, r.code) for r in rows] == [(1, outside.code)]
+    assert len(ledger_rows(site=site, start=date(2026, 3, 1), end=date(2026, 3, 31))) == 2
+
+
+def test_boundary_free_csv_and_pdf_carry_only_those_lines_and_say_so(site):
+    outside = received(site, MARCH_10, outside_territory=True)
+    inside = received(site, MARCH_10 + timedelta(minutes=5))
+    period = {"site": site, "start": date(2026, 3, 1), "end": date(2026, 3, 31),
+              "boundary_free": True}  # fmt: skip
+
+    _, *rows = list(csv.reader(io.StringIO(ledger_csv(**period)[1:])))
+    text = pdf_text(ledger_pdf(**period))
+
+    assert [row[1] for row in rows] == [outside.code]
+    assert "Hồ sơ tiếp nhận không phụ thuộc địa giới hành chính" in text
+    assert outside.code in text.replace(" ", "")
+    assert inside.code not in text.replace(" ", "")
+    assert "Tổng số: 1 hồ sơ" in text
+    plain = pdf_text(ledger_pdf(**(period | {"boundary_free": False})))
+    assert "không phụ thuộc địa giới" not in plain
+    assert "Tổng số: 2 hồ sơ" in plain

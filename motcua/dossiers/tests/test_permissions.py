@@ -11,7 +11,9 @@ from django.db import transaction
 
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers.choices import Action, Status
+from motcua.dossiers.errors import ApprovalRequired
 from motcua.dossiers.selectors import DossierFilters, dossier_list
+from motcua.dossiers.services import approval
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive, submit_online
 from motcua.dossiers.tests.samples import pdf_bytes
@@ -29,6 +31,8 @@ PERSONAS = [
     "center_director",
     "inspector",
 ]
+
+AWAITING_SIGNATURE = "awaiting_signature"  # in progress, submitted for the leader's approval
 
 # action: (state it starts from, personas allowed)
 TABLE = {
@@ -48,7 +52,11 @@ TABLE = {
         {"officer_cn01", "specialist_tp", "leader_tp"},
     ),
     Action.EXTEND: (Status.IN_PROGRESS, {"leader_tp"}),
-    Action.COMPLETE: (Status.IN_PROGRESS, {"specialist_tp", "leader_tp"}),
+    # A leader signs (§2.4, decision 0009): a specialist completes only an approved result.
+    Action.COMPLETE: (Status.IN_PROGRESS, {"leader_tp"}),
+    Action.SUBMIT_FOR_APPROVAL: (Status.IN_PROGRESS, {"specialist_tp", "leader_tp"}),
+    Action.APPROVE: (AWAITING_SIGNATURE, {"leader_tp"}),
+    Action.SEND_BACK: (AWAITING_SIGNATURE, {"leader_tp"}),
     Action.DELIVER: (Status.RESULT_READY, {"officer_cn01"}),
     Action.WITHDRAW: (Status.RECEIVED, {"officer_cn01"}),
     Action.STOP: (Status.IN_PROGRESS, {"leader_tp"}),
@@ -102,6 +110,9 @@ def _attempt(action: str, persona: str, user, code: str, people):
         Action.WITHDRAW: lambda: svc.dossier_withdraw(site=here, reason="Không cần nữa", **common),
         Action.STOP: lambda: svc.dossier_stop(reason="Đối tượng không đủ điều kiện", **common),
         Action.PAY: lambda: svc.dossier_pay(site=here, amount=8000, method="cash", **common),
+        Action.SUBMIT_FOR_APPROVAL: lambda: approval.dossier_submit_for_approval(**common),
+        Action.APPROVE: lambda: approval.dossier_approve(**common),
+        Action.SEND_BACK: lambda: approval.dossier_send_back(reason="Sửa lại", **common),
     }
     calls[action]()
 
@@ -114,6 +125,11 @@ def test_each_role_may_do_exactly_what_the_table_says(action, people, clock, set
     version = justice_procedure()
     if start == Status.SUBMITTED:
         dossier = submit_online(version)
+    elif start == AWAITING_SIGNATURE:
+        dossier = advance(people, receive(people, version), Status.IN_PROGRESS)
+        approval.dossier_submit_for_approval(
+            actor=actor(people["specialist_tp"]), code=dossier.code
+        )
     else:
         dossier = advance(people, receive(people, version), start)
     outcomes = {}
@@ -122,7 +138,7 @@ def test_each_role_may_do_exactly_what_the_table_says(action, people, clock, set
             try:
                 _attempt(action, persona, people[persona], dossier.code, people)
                 outcomes[persona] = True
-            except PermissionDenied:
+            except (PermissionDenied, ApprovalRequired):
                 outcomes[persona] = False
             transaction.set_rollback(True)
     assert {p for p, ok in outcomes.items() if ok} == allowed

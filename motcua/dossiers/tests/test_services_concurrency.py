@@ -84,7 +84,7 @@ def test_two_officers_completing_at_once_leave_exactly_one_result(people, clock,
             actor=actor(user), code=dossier.code, note="Đồng ý", expected_version=expected
         )
 
-    results = run_together(complete(people["specialist_tp"]), complete(people["leader_tp"]))
+    results = run_together(complete(people["leader_tp"]), complete(people["leader_tp"]))
     done = [r for r in results if isinstance(r, Dossier)]
     refused = [r for r in results if isinstance(r, StaleVersion | InvalidTransition)]
     assert len(done) == 1 and len(refused) == 1, results

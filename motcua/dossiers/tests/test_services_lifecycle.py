@@ -182,7 +182,7 @@ def test_a_second_request_allowed_by_the_regime_makes_the_dossier_late(people, c
     svc.dossier_receive_supplement(
         actor=actor(people["officer_cn01"]), code=dossier.code, site=cn01
     )
-    done = svc.dossier_complete(actor=specialist, code=dossier.code)
+    done = svc.dossier_complete(actor=actor(people["leader_tp"]), code=dossier.code)
     assert done.timeliness == Timeliness.LATE  # even though it finished the same day
 
 

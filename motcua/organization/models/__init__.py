@@ -11,6 +11,7 @@ from motcua.organization.models.network import (
 from motcua.organization.models.staff import (
     Assignment,
     BranchQuota,
+    Delegation,
     Secondment,
     StaffingPlan,
     StaffProfile,
@@ -22,6 +23,7 @@ __all__ = [
     "Assignment",
     "BranchQuota",
     "Counter",
+    "Delegation",
     "NetworkPhase",
     "Secondment",
     "Site",

@@ -73,6 +73,49 @@ class Assignment(EffectiveDated):
         return f"{self.user} – {self.get_role_display()} {where}".strip()
 
 
+class Delegation(EffectiveDated):
+    """A leader of an agency lets another person of the agency sign results in their stead
+    (§2.4 "a leader signs"; docs/decisions/0009). Recorded by the leader or an administrator;
+    never rewritten: ending it sets ``valid_to``."""
+
+    agency = models.ForeignKey(
+        "organization.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="delegations",
+    )
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader who delegates"),
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person who signs in the leader's stead"),
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+    )
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("delegation to sign")
+        verbose_name_plural = _("delegations to sign")
+        ordering = ["agency", "valid_from", "pk"]
+        constraints = list(EffectiveDated.Meta.constraints)
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate} ({self.agency})"
+
+
 class Secondment(EffectiveDated):
     """A city department lends a person to a site to receive and return dossiers."""
 

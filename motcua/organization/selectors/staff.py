@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from motcua.organization.choices import Role
-from motcua.organization.models import Agency, Assignment, Secondment, Site
+from motcua.organization.models import Agency, Assignment, Delegation, Secondment, Site
 
 User = get_user_model()
 
@@ -64,3 +64,41 @@ def staff_at_site(site: Site, on: date) -> QuerySet:
         .order_by("staff_profile__full_name", "username")
         .distinct()
     )
+
+
+def signing_for(
+    *, user: AbstractBaseUser, agency_id: int, day: date
+) -> tuple[bool, AbstractBaseUser | None]:
+    """Whether ``user`` signs for the agency on ``day``, and on whose behalf: ``(True, None)``
+    for a leader, ``(True, leader)`` for a delegate, ``(False, None)`` otherwise."""
+    if (
+        Assignment.objects.filter(user=user, agency_id=agency_id, role=Role.AGENCY_LEADER)
+        .on(day)
+        .exists()
+    ):
+        return True, None
+    for delegation in (
+        Delegation.objects.filter(delegate=user, agency_id=agency_id)
+        .on(day)
+        .select_related("delegator")
+        .order_by("valid_from", "pk")
+    ):
+        leader = delegation.delegator
+        if (
+            Assignment.objects.filter(user=leader, agency_id=agency_id, role=Role.AGENCY_LEADER)
+            .on(day)
+            .exists()
+        ):
+            return True, leader
+    return False, None
+
+
+def delegations_of(*, agency_ids, on: date | None = None) -> QuerySet[Delegation]:
+    """The delegations to sign recorded for these agencies, the latest first (those in force
+    on ``on`` only, when given)."""
+    qs = Delegation.objects.filter(agency_id__in=agency_ids)
+    if on is not None:
+        qs = qs.on(on)
+    related = ("agency", "delegator__staff_profile", "delegate__staff_profile",
+               "recorded_by__staff_profile")  # fmt: skip
+    return qs.select_related(*related).order_by("-valid_from", "-pk")

@@ -25,7 +25,7 @@ def completed(people, clock, *, return_method: str, with_file: bool = True):
     dossier = advance(people, dossier, "in_progress")
     clock.set(2026, 3, 11, 10, 0)
     return svc.dossier_complete(
-        actor=actor(people["specialist_tp"]),
+        actor=actor(people["leader_tp"]),
         code=dossier.code,
         result_file=SimpleUploadedFile("giay-phep.pdf", SIGNED) if with_file else None,
     )

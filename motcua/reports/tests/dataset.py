@@ -45,7 +45,7 @@ def build(people, clock) -> Dataset:
     point = Site.objects.filter(parent=cn01, kind=SiteKind.COMMUNE_POINT).order_by("code").first()
     profile = StaffProfileFactory(user__username="tn.point", full_name="Đinh Thị Hoa")
     appoint(profile.user, Role.RECEIVING_OFFICER, site=point, start=date(2025, 7, 1))
-    officer, specialist = actor(people["officer_cn01"]), actor(people["specialist_tp"])
+    officer, leader = actor(people["officer_cn01"]), actor(people["leader_tp"])
     d: dict[str, Dossier] = {}
 
     clock.set(2026, 3, 2, 9, 0)
@@ -60,7 +60,7 @@ def build(people, clock) -> Dataset:
     clock.set(2026, 3, 3, 10, 0)  # a pause of 8 working hours; due moves to Fri 6/3 09:00
     svc.dossier_receive_supplement(actor=officer, code=d["paused_done"].code, site=cn01)
     clock.set(2026, 3, 4, 10, 0)
-    svc.dossier_complete(actor=specialist, code=d["paused_done"].code)  # early, 9 h of work
+    svc.dossier_complete(actor=leader, code=d["paused_done"].code)  # early, 9 h of work
     advance(people, d["early"], Status.RESULT_READY)  # early, 17 working hours
 
     clock.set(2026, 3, 5, 10, 0)

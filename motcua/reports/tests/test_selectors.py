@@ -135,7 +135,7 @@ def test_processing_time_counts_an_end_on_a_day_off(people, clock):
     clock.set(2026, 3, 6, 14, 0)  # Friday
     dossier = advance(people, receive(people, version), "in_progress")
     clock.set(2026, 3, 7, 11, 0)  # Saturday: the work of the weekend counts nothing
-    svc.dossier_complete(actor=actor(people["specialist_tp"]), code=dossier.code)
+    svc.dossier_complete(actor=actor(people["leader_tp"]), code=dossier.code)
     clock.set(2026, 3, 10, 9, 0)
     cn01 = Site.objects.get(code="CN01")
     month = period_for("30d", now=clock.moment)
@@ -208,7 +208,7 @@ def test_processing_time_follows_each_sites_office_hours(people, clock):
     svc.dossier_transfer(actor=actor(people["officer_cn07"]), code=dossier.code, site=cn07)
     svc.dossier_accept(actor=actor(people["specialist_tp"]), code=dossier.code)
     clock.set(2026, 3, 9, 17, 15)
-    svc.dossier_complete(actor=actor(people["specialist_tp"]), code=dossier.code)
+    svc.dossier_complete(actor=actor(people["leader_tp"]), code=dossier.code)
     clock.set(2026, 3, 10, 9, 0)
     cn01 = Site.objects.get(code="CN01")
     month = period_for("30d", now=clock.moment)

@@ -75,6 +75,7 @@ def build(people, clock) -> Dataset:
     officer = actor(people["officer_cn01"])
     officer_cn07 = actor(people["officer_cn07"])
     specialist = actor(people["specialist_tp"])
+    leader = actor(people["leader_tp"])  # a leader signs the result (§2.4)
     d: dict[str, Dossier] = {}
 
     # C: filed online on Friday 27 February at 10:00, fees paid online: deemed received then
@@ -157,12 +158,12 @@ def build(people, clock) -> Dataset:
         sender_name="Lê Văn Tâm", sender_phone="0911222333", site_code="CN01",
     )  # fmt: skip
     clock.set(2026, 3, 4, 10, 0)
-    svc.dossier_complete(actor=specialist, code=d["A"].code)
+    svc.dossier_complete(actor=leader, code=d["A"].code)
     clock.set(2026, 3, 4, 11, 0)  # B: W(Mon 09:00 → Wed 11:00) = 420 + 480 + 180 = 1080; − 660
-    svc.dossier_complete(actor=specialist, code=d["B"].code)
+    svc.dossier_complete(actor=leader, code=d["B"].code)
 
     clock.set(2026, 3, 5, 9, 0)  # H: 420 + 480 + 480 + 60 = 1440 minutes
-    svc.dossier_complete(actor=specialist, code=d["H"].code, result_file=pdf("kq.pdf"))
+    svc.dossier_complete(actor=leader, code=d["H"].code, result_file=pdf("kq.pdf"))
     svc.dossier_stop(
         actor=actor(people["leader_tp"]), code=d["K"].code, reason="Người nộp không bổ sung"
     )
@@ -177,7 +178,7 @@ def build(people, clock) -> Dataset:
     feedback.rating_submit(dossier_code=d["H"].code, verifier=VERIFIER, level="very_satisfied")
 
     clock.set(2026, 3, 9, 10, 0)  # J: 420 + 4 × 480 + 120 = 2460 minutes, late
-    svc.dossier_complete(actor=specialist, code=d["J"].code)
+    svc.dossier_complete(actor=leader, code=d["J"].code)
     clock.set(2026, 3, 10, 9, 0)
     feedback.complaint_submit(
         kind="complaint", subject="Trả kết quả chậm", content="Quá hẹn bốn ngày.",

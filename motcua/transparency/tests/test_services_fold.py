@@ -47,7 +47,7 @@ def complete_point_dossier(data, people) -> None:
     code = data.dossiers["I"].code
     svc.dossier_transfer(actor=actor(data.point_officer), code=code, site=data.point)
     svc.dossier_accept(actor=actor(people["specialist_tp"]), code=code)
-    svc.dossier_complete(actor=actor(people["specialist_tp"]), code=code)
+    svc.dossier_complete(actor=actor(people["leader_tp"]), code=code)
 
 
 @pytest.fixture

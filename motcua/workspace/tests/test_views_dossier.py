@@ -169,13 +169,17 @@ def test_an_inspector_reads_everything_and_is_offered_no_action(client, people, 
 def test_each_person_is_offered_only_what_they_may_do_now(client, people, in_progress):
     client.force_login(people["specialist_tp"])
     html = page(client, in_progress)
-    for action in ("assign", "handover", "request_supplement", "require_obligation", "complete"):
+    for action in (
+        "assign", "handover", "request_supplement", "require_obligation", "submit_for_approval",
+    ):  # fmt: skip
         assert f"/act/{action}/" in html
-    for action in ("extend", "stop", "transfer", "deliver", "accept"):
-        assert f"/act/{action}/" not in html  # a leader's, an officer's, or not in this state
+    # A leader's, an officer's, or not in this state; a specialist issues only what a leader
+    # approved (§2.4).
+    for action in ("extend", "stop", "transfer", "deliver", "accept", "complete", "approve"):
+        assert f"/act/{action}/" not in html
     client.force_login(people["leader_tp"])
     html = page(client, in_progress)
-    assert "/act/extend/" in html and "/act/stop/" in html
+    assert "/act/extend/" in html and "/act/stop/" in html and "/act/complete/" in html
     client.force_login(people["officer_cn01"])
     html = page(client, in_progress)
     assert "/act/withdraw/" in html and "/act/pay/" in html and "/act/complete/" not in html

@@ -51,9 +51,11 @@ from motcua.dossiers.selectors import (
     result_download,
 )
 from motcua.dossiers.services import competence
+from motcua.dossiers.services import approval
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Assignment, Site
+from motcua.organization.selectors.staff import signing_for
 from motcua.workspace.desk import Desk, staff_view
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_actions import (
@@ -76,6 +78,8 @@ NEXT_STEP = (
     Action.RECEIVE_SUPPLEMENT,
     Action.FULFIL_OBLIGATION,
     Action.HANDOVER,
+    Action.SUBMIT_FOR_APPROVAL,
+    Action.APPROVE,
     Action.COMPLETE,
     Action.DELIVER,
 )
@@ -209,8 +213,14 @@ def _event_details(event: DossierEvent, names: dict[str, str]) -> list[str]:
     if p.get("assignee"):
         person = names.get(p["assignee"], p["assignee"])
         lines.append(_("Assigned to %(person)s") % {"person": person})
-    if event.action == Action.HANDOVER and p.get("to"):
+    if event.action in (Action.HANDOVER, Action.SUBMIT_FOR_APPROVAL) and p.get("to"):
         lines.append(_("Handed to %(person)s") % {"person": names.get(p["to"], p["to"])})
+    if p.get("on_behalf_of"):
+        who = names.get(p["on_behalf_of"], p["on_behalf_of"])
+        lines.append(_("Signed on behalf of %(person)s") % {"person": who})
+    if p.get("approved_by"):
+        who = names.get(p["approved_by"], p["approved_by"])
+        lines.append(_("Approved by %(person)s") % {"person": who})
     if p.get("reason"):
         lines.append(_("Reason: %(reason)s") % {"reason": p["reason"]})
     if p.get("items"):
@@ -257,7 +267,7 @@ def _timeline(events: list[DossierEvent]) -> list[EventView]:
     usernames = {
         e.payload.get(key)
         for e in events
-        for key in ("assignee", "to")
+        for key in ("assignee", "to", "on_behalf_of", "approved_by")
         if isinstance(e.payload, dict) and e.payload.get(key)
     }
     names = {
@@ -329,6 +339,9 @@ def _form_kwargs(action: str, dossier: Dossier, steps: list) -> dict:
                 for a in competence.agencies_in_force(today).exclude(pk=dossier.returned_from_id)
             ],
         }
+    if action == Action.SUBMIT_FOR_APPROVAL:
+        leaders = agency_people(dossier, roles=(Role.AGENCY_LEADER,))
+        return {"people": [_choice(u, r) for u, r in leaders]}
     return {}
 
 
@@ -358,8 +371,30 @@ def _next_agency_step(dossier: Dossier, steps: list):
     )
 
 
-def _offered(action: str, dossier: Dossier, steps: list) -> bool:
-    """Actions the state allows but that would only be refused: hide them."""
+#: Who may take each approval action, by the approval's state and whether the person signs
+#: (a leader, or a delegate): §2.4, decision 0009.
+_APPROVAL_OFFERS = {
+    Action.SUBMIT_FOR_APPROVAL: lambda state, signs: state == "",
+    Action.APPROVE: lambda state, signs: state == "awaiting" and signs,
+    Action.SEND_BACK: lambda state, signs: state == "awaiting" and signs,
+    Action.COMPLETE: lambda state, signs: state == "approved" or signs,
+}
+
+
+def _signs(desk: Desk, dossier: Dossier) -> bool:
+    roles = desk.actor.roles_in_agencies.get(dossier.competent_agency_id, frozenset())
+    if Role.AGENCY_LEADER in roles:
+        return True
+    return signing_for(
+        user=desk.actor.user, agency_id=dossier.competent_agency_id, day=clock.today()
+    )[0]
+
+
+def _offered(action: str, dossier: Dossier, steps: list, signer=None) -> bool:
+    """Actions the state allows but that would only be refused: hide them. ``signer`` is
+    ``(approval state, whether the person signs)`` for the approval actions."""
+    if action in _APPROVAL_OFFERS and signer is not None:
+        return _APPROVAL_OFFERS[action](*signer)
     if action == Action.HANDOVER:
         return _next_agency_step(dossier, steps) is not None
     if action == Action.STOP:
@@ -392,16 +427,24 @@ def _extend_notes(dossier: Dossier) -> list[str]:
     return notes
 
 
-def _actions(request: HttpRequest, dossier: Dossier, steps: list, failed: ActionForm | None):
+def _actions(
+    request: HttpRequest,
+    dossier: Dossier,
+    steps: list,
+    failed: ActionForm | None,
+    approval_state: str = "",
+):
     desk = request.desk
     views = []
-    for action in rules.actions_allowed(
-        dossier.status, returned=dossier.returned_from_id is not None
-    ):
+    allowed = rules.actions_allowed(dossier.status, returned=dossier.returned_from_id is not None)
+    signer = None
+    if Action.COMPLETE in allowed and may(desk, Action.COMPLETE, dossier):
+        signer = (approval_state, _signs(desk, dossier))
+    for action in allowed:
         form_class = ACTION_FORMS.get(action)
         if (
             form_class is None
-            or not _offered(action, dossier, steps)
+            or not _offered(action, dossier, steps, signer)
             or not may(desk, action, dossier)
         ):
             continue
@@ -435,8 +478,14 @@ def page_context(
     steps = list(dossier.procedure_version.steps.all())
     handovers = list(
         dossier.handovers.select_related(
-            "giver__staff_profile", "receiver__staff_profile"
+            "giver__staff_profile", "receiver__staff_profile", "on_behalf_of__staff_profile"
         ).order_by("given_at", "pk")
+    )
+    signed = approval.signature_rows(dossier, handovers, steps=steps, events=events)
+    state = (
+        approval.approval_state(dossier, events, steps)
+        if dossier.status not in FINAL_STATUSES
+        else ""
     )
     attach = rules.allowed(Action.ATTACH, dossier.status) and may(desk, Action.ATTACH, dossier)
     components = []
@@ -455,13 +504,20 @@ def page_context(
         "now": clock.now(),
         "timeline": _timeline(events),
         "handovers": [
-            {"h": h, "giver": person_name(h.giver), "receiver": person_name(h.receiver)}
+            {
+                "h": h,
+                "giver": person_name(h.giver),
+                "receiver": person_name(h.receiver),
+                "on_behalf_of": person_name(h.on_behalf_of),
+                "signed": h.pk in signed,
+            }
             for h in handovers
         ],
         "components": components,
         "printable": _printable_forms(dossier, events),
-        "actions": _actions(request, dossier, steps, failed),
+        "actions": _actions(request, dossier, steps, failed, state),
         "step": step,
+        "approval": state,
         "custodian_name": person_name(dossier.custodian),
         "assignee_name": person_name(dossier.assignee),
         "return_is_site": dossier.return_method == ReturnMethod.SITE,
@@ -535,6 +591,11 @@ def _perform(action: str, desk: Desk, dossier: Dossier, data: dict) -> Dossier:
         Action.REROUTE: lambda: competence.dossier_reroute(
             site=site, agency_code=data["agency"], **common
         ),
+        Action.SUBMIT_FOR_APPROVAL: lambda: approval.dossier_submit_for_approval(
+            to=data["to"] or "", note=data["note"], **common
+        ),
+        Action.APPROVE: lambda: approval.dossier_approve(note=data["note"], **common),
+        Action.SEND_BACK: lambda: approval.dossier_send_back(reason=data["reason"], **common),
     }
     return handlers[action]()
 
@@ -570,6 +631,9 @@ def _done_message(action: str, dossier: Dossier) -> str:
             "Returned to %(site)s as outside the agency's competence; the site re-routes it."
         ),
         Action.REROUTE: _("Re-routed to %(agency)s."),
+        Action.SUBMIT_FOR_APPROVAL: _("Submitted for the leader's approval."),
+        Action.APPROVE: _("Approved and signed; the result can now be issued."),
+        Action.SEND_BACK: _("Sent back to %(person)s."),
     }
     amount = dossier.fee_paid if action == Action.PAY else dossier.obligation_amount
     return texts[action] % {

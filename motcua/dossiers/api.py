@@ -19,7 +19,7 @@ from motcua.core import clock
 from motcua.core.api import IsoDate, IsoDatetime, Ref, ref
 from motcua.core.auth import STAFF_AUTH
 from motcua.core.downloads import attachment
-from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
+from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers import rules
 from motcua.dossiers.choices import (
     NATIONAL_STATUS,
@@ -38,8 +38,7 @@ from motcua.dossiers.selectors import (
     events_of,
     result_download,
 )
-from motcua.dossiers.services import competence
-from motcua.dossiers.services import approval
+from motcua.dossiers.services import approval, competence
 from motcua.dossiers.services import lifecycle as svc
 
 router = Router(tags=["dossiers"])

@@ -50,8 +50,7 @@ from motcua.dossiers.selectors import (
     dossiers_visible,
     result_download,
 )
-from motcua.dossiers.services import competence
-from motcua.dossiers.services import approval
+from motcua.dossiers.services import approval, competence
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Assignment, Site

@@ -25,8 +25,8 @@ from motcua.feedback import selectors as sel
 from motcua.feedback import services as svc
 from motcua.feedback.choices import ComplaintAction, ComplaintStatus
 from motcua.feedback.models import Complaint
-from motcua.public.api import PROBLEM, too_many_requests
-from motcua.public.throttle import lookup_allowed
+from motcua.public.api import LIMITED, PROBLEM
+from motcua.public.limits import check_feedback, check_lookup, verified
 
 router = Router(tags=["feedback"])
 
@@ -34,9 +34,7 @@ LevelName = Literal["very_satisfied", "satisfied", "not_satisfied"]
 KindName = Literal["complaint", "suggestion"]
 StateName = Literal[("open", "overdue", "closed", *ComplaintStatus.values)]  # type: ignore[valid-type]
 StaffAction = Literal["accept", "request_info", "refuse", "answer", "publish"]
-THROTTLED = {
-    429: {"description": "Too many requests from this address; see Retry-After", **PROBLEM}
-}
+THROTTLED = {429: {"description": LIMITED, **PROBLEM}}
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -205,14 +203,17 @@ def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: 
     """The applicant's rating of a dossier whose result was handed over: one of three levels
     and, optionally, the 9-criteria survey (0, 1 or 2 points each; its total and band come
     back when all 9 are answered). One rating per dossier, within 30 days of the hand-over."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    rating = svc.rating_submit(
-        dossier_code=code,
-        verifier=payload.verifier,
-        level=payload.level,
-        criteria=payload.criteria,
-        comment=payload.comment,
+    check_feedback(request)
+    rating = verified(
+        request,
+        code,
+        lambda: svc.rating_submit(
+            dossier_code=code,
+            verifier=payload.verifier,
+            level=payload.level,
+            criteria=payload.criteria,
+            comment=payload.comment,
+        ),
     )
     response["Cache-Control"] = "no-store"
     return HttpStatus(201, public_rating_out(rating.dossier.code, sel.public_rating_of(rating)))
@@ -231,18 +232,23 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn, response: HttpR
     """Record a complaint (phản ánh) or suggestion (kiến nghị). The answer gives its code;
     follow it with the code and the last 4 digits of the phone given. The office refuses it
     within 2 working days, asks for more information within 5, or answers within 15."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    complaint = svc.complaint_submit(
-        kind=payload.kind,
-        subject=payload.subject,
-        content=payload.content,
-        sender_name=payload.sender_name,
-        sender_phone=payload.sender_phone,
-        sender_email=payload.sender_email,
-        dossier_code=payload.dossier_code,
-        verifier=payload.verifier,
-        site_code=payload.site,
+    check_feedback(request)
+
+    def submit():
+        return svc.complaint_submit(
+            kind=payload.kind,
+            subject=payload.subject,
+            content=payload.content,
+            sender_name=payload.sender_name,
+            sender_phone=payload.sender_phone,
+            sender_email=payload.sender_email,
+            dossier_code=payload.dossier_code,
+            verifier=payload.verifier,
+            site_code=payload.site,
+        )
+
+    complaint = (
+        verified(request, payload.dossier_code, submit) if payload.dossier_code else submit()
     )
     response["Location"] = f"/api/v1/public/complaints/{complaint.code}"
     response["Cache-Control"] = "no-store"
@@ -282,10 +288,12 @@ def complaint_follow(
     request: HttpRequest, code: str, query: Query[FollowQuery], response: HttpResponse
 ):
     """Its status, deadline, any request for information, and the answer once given."""
-    if not lookup_allowed(request):
-        return too_many_requests()
+    check_lookup(request)
     response["Cache-Control"] = "no-store"
-    return public_complaint_out(sel.complaint_follow(code=code, verifier=query.verifier))
+    found = verified(
+        request, code, lambda: sel.complaint_follow(code=code, verifier=query.verifier)
+    )
+    return public_complaint_out(found)
 
 
 @router.post(
@@ -305,10 +313,13 @@ def complaint_information(
     request: HttpRequest, code: str, payload: InformationIn, response: HttpResponse
 ):
     """Reply to a request for information; the answer's clock runs again."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    complaint = svc.complaint_add_info(
-        code=code, verifier=payload.verifier, content=payload.content
+    check_feedback(request)
+    complaint = verified(
+        request,
+        code,
+        lambda: svc.complaint_add_info(
+            code=code, verifier=payload.verifier, content=payload.content
+        ),
     )
     response["Cache-Control"] = "no-store"
     return public_complaint_out(sel.public_complaint(code=complaint.code))

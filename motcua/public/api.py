@@ -6,23 +6,22 @@ address, no staff member's name. An unknown code and a wrong verifier get the sa
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from motcua.core.api import PROBLEM_CONTENT_TYPE
+from motcua.public.limits import check_lookup, verified
 from motcua.public.selectors import PublicDossier, PublicSite, dossier_lookup
-from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
 
 router = Router(tags=["public"])
 
 ReturnName = Literal["site", "post", "online"]
 ChannelName = Literal["in_person", "online", "post"]
 PROBLEM = {"content": {PROBLEM_CONTENT_TYPE: {}}}
+LIMITED = "Too many requests from this address, or this code is locked; see Retry-After"
 
 
 class PublicProcedureOut(Schema):
@@ -155,25 +154,6 @@ class VerifierQuery(Schema):
     )
 
 
-def too_many_requests() -> HttpResponse:
-    body = {
-        "type": "about:blank",
-        "title": _("Too many lookups"),
-        "status": 429,
-        "detail": _(
-            "Too many lookups from your address in a short time. Wait %(seconds)s seconds, "
-            "then try again."
-        )
-        % {"seconds": WINDOW_SECONDS},
-        "code": "too_many_requests",
-    }
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=429, content_type=PROBLEM_CONTENT_TYPE
-    )
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
-
-
 @router.get(
     "/public/dossiers/{code}",
     response={200: PublicDossierOut},
@@ -182,7 +162,7 @@ def too_many_requests() -> HttpResponse:
     openapi_extra={
         "responses": {
             404: {"description": "Unknown code or wrong verifier (one answer for both)", **PROBLEM},
-            429: {"description": "Too many lookups from this address; see Retry-After", **PROBLEM},
+            429: {"description": LIMITED, **PROBLEM},
         }
     },
 )
@@ -192,9 +172,10 @@ def public_dossier(
     """The status, appointment, timeline and return of a dossier, for its applicant.
 
     `verifier` is the last 4 digits of the phone number or of the ID number given at filing.
-    Lookups are limited per client address (10 a minute); beyond, 429 with `Retry-After`.
+    Lookups are limited per client address (10 a minute), and a code is locked for every
+    address after a few wrong verifiers; beyond, 429 with `Retry-After`.
     """
-    if not lookup_allowed(request):
-        return too_many_requests()
+    check_lookup(request)
     response["Cache-Control"] = "no-store"
-    return public_dossier_out(dossier_lookup(code=code, verifier=query.verifier))
+    found = verified(request, code, lambda: dossier_lookup(code=code, verifier=query.verifier))
+    return public_dossier_out(found)

@@ -28,6 +28,13 @@ from motcua.dossiers.permissions import site_by_code
 from motcua.dossiers.services.lifecycle import ApplicantIn
 from motcua.feedback.selectors import lookup_feedback
 from motcua.public.forms import FilingForm, LookupForm, code_in
+from motcua.public.limits import (
+    TooManyRequests,
+    check_filing,
+    check_lookup,
+    limited_page,
+    verified,
+)
 from motcua.public.selectors import (
     default_site_for,
     dossier_lookup,
@@ -43,7 +50,6 @@ from motcua.public.selectors import (
     sites_on,
 )
 from motcua.public.services import dossier_file_online
-from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_counter import ward_find, ward_problem, wards_on
 from motcua.worktime.choices import TimeLimitUnit
@@ -58,17 +64,6 @@ RESULT_MAX_AGE = 2 * 3600  # the download link of an electronic result, after a 
 # -- looking a dossier up ----------------------------------------------------------------------
 
 
-def _throttled(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request,
-        "public/throttled.html",
-        {"minutes": max(1, WINDOW_SECONDS // 60)},
-        status=429,
-    )
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -80,14 +75,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(
             request, "public/lookup.html", {"form": form, "focus": "so" if code else "ma"}
         )
-    if not lookup_allowed(request):
-        return _throttled(request)
     form = LookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "public/lookup.html", {"form": form}, status=422)
-    code = form.cleaned_data["ma"]
     try:
-        dossier = dossier_lookup(code=code, verifier=form.cleaned_data["so"])
+        check_lookup(request)
+        if not form.is_valid():
+            return render(request, "public/lookup.html", {"form": form}, status=422)
+        code = form.cleaned_data["ma"]
+        dossier = verified(
+            request, code, lambda: dossier_lookup(code=code, verifier=form.cleaned_data["so"])
+        )
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     except NotFound as exc:
         return render(
             request,
@@ -310,6 +308,7 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if site is None:
             raise InvalidInput(_("No site receives dossiers today."), field="site")
+        check_filing(request, site_code=site.code)
         dossier, _created = dossier_file_online(
             site=site,
             procedure_code=version.procedure.code,
@@ -321,6 +320,8 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
             return_address=data["return_address"],
             idempotency_key=data["idempotency_key"],
         )
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     except DomainError as exc:
         if exc.field == "Idempotency-Key":
             form.add_error(None, exc.detail)

@@ -14,7 +14,7 @@ from motcua.feedback.tests.helpers import (
     delivered,
     in_progress,
 )
-from motcua.public.throttle import LOOKUPS_PER_WINDOW
+from motcua.public.limits import limit
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -87,7 +87,7 @@ def test_a_bad_criterion_is_named_in_the_problem(client, dossier):
 
 
 def test_ratings_count_against_the_lookup_limit(client, dossier):
-    for _ in range(LOOKUPS_PER_WINDOW):
+    for _ in range(limit("lookup_failures_per_code")):
         assert rate(client, dossier.code, verifier="0000").status_code == 404
     blocked = rate(client, dossier.code)
     assert blocked.status_code == 429 and blocked["Retry-After"]

@@ -218,10 +218,11 @@ def test_the_sent_page_needs_its_token(client, people):
     assert client.get("/gop-y/da-gui/", {"t": proof_for("PAKN-260310-0001")}).status_code == 403
 
 
-def test_public_posts_share_the_lookup_limit(client, people):
-    from motcua.public.throttle import LOOKUPS_PER_WINDOW
+def test_public_posts_are_limited_per_client(client, people):
+    from motcua.public.limits import limit
 
-    for _ in range(LOOKUPS_PER_WINDOW):
-        client.post("/gop-y/theo-doi/", {"ma": "PAKN-260310-0001", "so": "0000"})
+    for _ in range(limit("feedback_per_address")):
+        assert client.post("/gop-y/", complaint_data()).status_code == 302
     blocked = client.post("/gop-y/", complaint_data())
-    assert blocked.status_code == 429 and not Complaint.objects.exists()
+    assert blocked.status_code == 429 and blocked["Retry-After"]
+    assert Complaint.objects.count() == limit("feedback_per_address")

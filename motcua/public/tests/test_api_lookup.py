@@ -8,8 +8,8 @@ import pytest
 
 from motcua.dossiers.choices import Status
 from motcua.dossiers.tests.helpers import advance, justice_procedure, receive, submit_online
-from motcua.public.tests.helpers import personal_data
 from motcua.public.limits import limit
+from motcua.public.tests.helpers import personal_data
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ def lookup_api(client, code, verifier, address):
     )
 
 
-# -- the counter ----------------------------------------------------------------------------------
+# -- the counter --------------------------------------------------------------------------------
 
 
 def test_a_counter_counts_then_starts_again_when_its_window_ends(clock):
@@ -57,7 +57,7 @@ def test_no_address_or_code_is_stored(clock):
     assert "0001" not in row.key and len(row.key) == 64
 
 
-# -- online filing ----------------------------------------------------------------------------------
+# -- online filing ------------------------------------------------------------------------------
 
 
 def test_a_filing_flood_gets_429_after_the_limit_per_address(client, people, clock, settings):
@@ -72,10 +72,13 @@ def test_a_filing_flood_gets_429_after_the_limit_per_address(client, people, clo
     assert int(flood["Retry-After"]) == 15 * 3600  # until midnight, Hanoi time
     html = flood.content.decode()
     assert vi("Please wait a moment") in html
-    assert vi(
-        "Your connection has filed many dossiers today. To keep the service open to "
-        "everyone, more can be filed tomorrow, or at a site's counter."
-    ) in html
+    assert (
+        vi(
+            "Your connection has filed many dossiers today. To keep the service open to "
+            "everyone, more can be filed tomorrow, or at a site's counter."
+        )
+        in html
+    )
     assert Dossier.objects.count() == 3
     other = Client(REMOTE_ADDR="10.0.0.9").post(FORM, filing_data(idempotency_key="8" * 32))
     assert other.status_code == 302  # another client is not held back
@@ -96,7 +99,7 @@ def test_a_site_takes_a_limited_number_of_online_filings_a_day(client, people, c
     assert tomorrow.status_code == 302
 
 
-# -- lookups ----------------------------------------------------------------------------------------
+# -- lookups ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -124,7 +127,7 @@ def test_sixty_guesses_on_one_code_from_twenty_addresses_lock_the_code(client, d
 
 
 def test_the_right_verifier_does_not_count_towards_the_lock(client, dossier, clock):
-    for n in range(20):
+    for _ in range(20):
         clock.moment += timedelta(minutes=1)  # beyond the per-address rate
         assert lookup_api(client, dossier.code, "4321", "10.0.3.1").status_code == 200
     assert lookup_api(client, dossier.code, "0000", "10.0.3.1").status_code == 404
@@ -145,14 +148,17 @@ def test_the_lookup_page_shows_the_lock_in_vietnamese(client, dossier):
         client.post("/tra-cuu/", {"ma": dossier.code, "so": f"{n:04d}"}, REMOTE_ADDR=f"10.5.0.{n}")
     page = client.post("/tra-cuu/", {"ma": dossier.code, "so": "4321"}, REMOTE_ADDR="10.5.1.1")
     assert page.status_code == 429 and page["Retry-After"]
-    assert vi(
-        "Too many wrong answers were given for this code. To protect the applicant, it "
-        "is locked for %(minutes)s minute(s); try again later.",
-        minutes=limit("lookup_lock_minutes"),
-    ) in page.content.decode()
+    assert (
+        vi(
+            "Too many wrong answers were given for this code. To protect the applicant, it "
+            "is locked for %(minutes)s minute(s); try again later.",
+            minutes=limit("lookup_lock_minutes"),
+        )
+        in page.content.decode()
+    )
 
 
-# -- one count for every process (PostgreSQL) -------------------------------------------------------
+# -- one count for every process (PostgreSQL) ---------------------------------------------------
 
 
 @pytest.mark.postgres
@@ -198,7 +204,7 @@ def test_another_process_sees_the_same_count(clock):
     assert hit("filing:address", "10.0.0.1", limit=3, window=DAY).count == 5
 
 
-# -- anonymous uploads ------------------------------------------------------------------------------
+# -- anonymous uploads --------------------------------------------------------------------------
 
 
 class _Unreadable:

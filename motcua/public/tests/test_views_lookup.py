@@ -13,9 +13,9 @@ from django.utils.translation import override
 from motcua.dossiers.choices import Status
 from motcua.dossiers.forms import lookup_url
 from motcua.dossiers.tests.helpers import advance, justice_procedure, receive, submit_online
+from motcua.public.limits import limit
 from motcua.public.selectors import NOT_FOUND_MESSAGE
 from motcua.public.tests.helpers import personal_data, vi
-from motcua.public.limits import limit
 
 pytestmark = pytest.mark.django_db
 URL = "/tra-cuu/"

@@ -39,7 +39,7 @@ from motcua.feedback.models import Complaint, ComplaintEvent, ComplaintSequence,
 from motcua.feedback.permissions import can_handle, can_read
 from motcua.feedback.proofs import complaint_code_from, dossier_code_from
 from motcua.feedback.selectors import COMPLAINT_NOT_FOUND, complaint_for_sender
-from motcua.public.selectors import NOT_FOUND_MESSAGE, verifier_matches
+from motcua.public.selectors import NOT_FOUND_MESSAGE, by_code, verifier_matches
 
 MAX_COMMENT = 2000
 MAX_SUBJECT = 300
@@ -61,7 +61,7 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
         if dossier_code_from(proof) != code:
             raise NotFound(str(NOT_FOUND_MESSAGE), field=field)
         found = Dossier.objects.select_related("receiving_site", "competent_agency")
-        dossier = found.filter(code=code).first()
+        dossier = found.filter(by_code(code)).first()
         if dossier is None:
             raise NotFound(str(NOT_FOUND_MESSAGE), field=field)
         return dossier
@@ -69,7 +69,7 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
     if code and len(code) <= 60:
         dossier = (
             Dossier.objects.select_related("receiving_site", "competent_agency")
-            .filter(code=code)
+            .filter(by_code(code))
             .first()
         )
     phone, id_number = (

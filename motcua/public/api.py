@@ -69,7 +69,14 @@ class PublicEventOut(Schema):
 
 
 class PublicDossierOut(Schema):
-    code: str
+    code: str = Field(
+        description="The official dossier code; for an online filing not yet received at its "
+        "check, its online reference (TT-…)."
+    )
+    online_reference: str = Field(
+        description="An online filing's reference (TT-…), which looks it up before and after "
+        "its check; empty for other dossiers."
+    )
     procedure: PublicProcedureOut
     applicant: str = Field(description='The applicant\'s name, masked: "Nguyễn V. A.".')
     channel: ChannelName
@@ -110,6 +117,7 @@ def _site(site: PublicSite | None) -> dict | None:
 def public_dossier_out(d: PublicDossier) -> dict:
     return {
         "code": d.code,
+        "online_reference": d.online_reference,
         "procedure": {"code": d.procedure_code, "name": d.procedure_name},
         "applicant": d.applicant,
         "channel": d.channel,

@@ -27,6 +27,7 @@ from motcua.feedback.choices import ComplaintAction, ComplaintStatus
 from motcua.feedback.models import Complaint
 from motcua.public.api import LIMITED, PROBLEM
 from motcua.public.limits import check_feedback, check_lookup, verified
+from motcua.public.otp import one_time_code_check
 
 router = Router(tags=["feedback"])
 
@@ -44,11 +45,17 @@ def _utc(moment: datetime | None) -> datetime | None:
 # -- public schemas ----------------------------------------------------------------------------
 
 
+ONE_TIME_CODE = (
+    "The code sent to the applicant by POST /api/v1/public/dossiers/{code}/one-time-code."
+)
+
+
 class RatingIn(Schema):
     verifier: str = Field(
         pattern=r"^[0-9]{4}$",
         description="The last 4 digits of the applicant's phone number or ID (tax) number.",
     )
+    one_time_code: str = Field(pattern=r"^[0-9]{6}$", description=ONE_TIME_CODE)
     level: LevelName
     criteria: list[int | None] | None = Field(
         None,
@@ -106,6 +113,7 @@ class ComplaintIn(Schema):
         max_length=4,
         description="With dossier_code: the last 4 digits of the applicant's phone or ID.",
     )
+    one_time_code: str = Field("", max_length=6, description="With dossier_code: " + ONE_TIME_CODE)
     site: str = Field("", max_length=40, description="Code of the site it is about, if any.")
 
 
@@ -202,19 +210,21 @@ class AnswersQuery(Schema):
 def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: HttpResponse):
     """The applicant's rating of a dossier whose result was handed over: one of three levels
     and, optionally, the 9-criteria survey (0, 1 or 2 points each; its total and band come
-    back when all 9 are answered). One rating per dossier, within 30 days of the hand-over."""
+    back when all 9 are answered). One rating per dossier, within 30 days of the hand-over.
+    Besides the verifier, it needs the `one_time_code` sent to the applicant."""
     check_feedback(request)
-    rating = verified(
-        request,
-        code,
-        lambda: svc.rating_submit(
+
+    def rate():
+        one_time_code_check(dossier_code=code, code=payload.one_time_code)
+        return svc.rating_submit(
             dossier_code=code,
             verifier=payload.verifier,
             level=payload.level,
             criteria=payload.criteria,
             comment=payload.comment,
-        ),
-    )
+        )
+
+    rating = verified(request, code, rate)
     response["Cache-Control"] = "no-store"
     return HttpStatus(201, public_rating_out(rating.dossier.code, sel.public_rating_of(rating)))
 
@@ -231,10 +241,13 @@ def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: 
 def complaint_create(request: HttpRequest, payload: ComplaintIn, response: HttpResponse):
     """Record a complaint (phản ánh) or suggestion (kiến nghị). The answer gives its code;
     follow it with the code and the last 4 digits of the phone given. The office refuses it
-    within 2 working days, asks for more information within 5, or answers within 15."""
+    within 2 working days, asks for more information within 5, or answers within 15. A
+    complaint about a dossier (`dossier_code`) needs the applicant's `one_time_code` too."""
     check_feedback(request)
 
     def submit():
+        if payload.dossier_code:
+            one_time_code_check(dossier_code=payload.dossier_code, code=payload.one_time_code)
         return svc.complaint_submit(
             kind=payload.kind,
             subject=payload.subject,

@@ -168,26 +168,18 @@ def complaint(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _complaint_page(request, form, status=422, target=target)
     values = form.cleaned_data
-    about = dossier_code or values.get("dossier_code", "")
-
-    def submit():
-        return svc.complaint_submit(
+    try:
+        made = svc.complaint_submit(
             kind=values["kind"],
             subject=values["subject"],
             content=values["content"],
             sender_name=values["sender_name"],
             sender_phone=values["sender_phone"],
             sender_email=values["sender_email"],
-            dossier_code=about,
-            verifier=values.get("verifier", ""),
+            dossier_code=dossier_code,
             proof=token if dossier_code else "",
             site_code=values["site"],
         )
-
-    try:
-        made = verified(request, about, submit) if about and not dossier_code else submit()
-    except TooManyRequests as exc:
-        return limited_page(request, exc)
     except ProofExpired as exc:
         return _expired(request, exc)
     except DomainError as exc:

@@ -11,9 +11,11 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as HttpStatus
 
 from motcua.core.api import PROBLEM_CONTENT_TYPE
 from motcua.public.limits import check_lookup, verified
+from motcua.public.otp import one_time_code_send
 from motcua.public.selectors import PublicDossier, PublicSite, dossier_lookup
 
 router = Router(tags=["public"])
@@ -187,3 +189,44 @@ def public_dossier(
     response["Cache-Control"] = "no-store"
     found = verified(request, code, lambda: dossier_lookup(code=code, verifier=query.verifier))
     return public_dossier_out(found)
+
+
+class OneTimeCodeIn(Schema):
+    verifier: str = Field(
+        pattern=r"^[0-9]{4}$",
+        description="The last 4 digits of the applicant's phone number or ID (tax) number.",
+    )
+
+
+class OneTimeCodeOut(Schema):
+    channel: Literal["sms", "email"] = Field(description="Where the code went.")
+    sent_to: str = Field(description='Masked: "098•••••21" or "l•••@example.vn".')
+    expires_at: datetime
+
+
+@router.post(
+    "/public/dossiers/{code}/one-time-code",
+    response={202: OneTimeCodeOut},
+    auth=None,
+    summary="Send a one-time code to the applicant (public, no account)",
+    openapi_extra={
+        "responses": {
+            404: {"description": "Unknown code or wrong verifier (one answer for both)", **PROBLEM},
+            409: {"description": "The code could not be sent now", **PROBLEM},
+            422: {"description": "No phone or e-mail on file", **PROBLEM},
+            429: {"description": LIMITED, **PROBLEM},
+        }
+    },
+)
+def one_time_code(request: HttpRequest, code: str, payload: OneTimeCodeIn, response: HttpResponse):
+    """Send a 6-digit code to the phone (else the e-mail) given at filing. Rating a dossier
+    and complaining about it as its applicant need it (`one_time_code`); it works once, for
+    a few minutes (`expires_at`), for 5 tries. A new code replaces the previous one."""
+    check_lookup(request)
+    verified(request, code, lambda: dossier_lookup(code=code, verifier=payload.verifier))
+    sent = one_time_code_send(dossier_code=code)
+    response["Cache-Control"] = "no-store"
+    return HttpStatus(
+        202,
+        {"channel": sent.channel, "sent_to": sent.sent_to, "expires_at": _utc(sent.expires_at)},
+    )

@@ -324,6 +324,14 @@ def dossier_lookup(*, code: str, verifier: str) -> PublicDossier:
     return public_dossier(pk=row[0])
 
 
+def public_dossier_by_code(code: str) -> PublicDossier:
+    """The whitelisted view of dossier ``code`` (or reference): call after the verifier."""
+    pk = Dossier.objects.filter(by_code(code)).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound(str(NOT_FOUND_MESSAGE))
+    return public_dossier(pk=pk)
+
+
 def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment, HANOI).strftime("%H:%M %d/%m/%Y") if moment else ""
 

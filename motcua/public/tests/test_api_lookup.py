@@ -43,9 +43,9 @@ def test_the_applicant_reads_the_status_without_an_account(client, dossier):
 def test_only_whitelisted_fields_are_answered(client, dossier):
     body = api(client, dossier.code, "2345").json()
     assert set(body) == {
-        "code", "online_reference", "procedure", "applicant", "channel", "status", "submitted_at", "check_due_at",
-        "appointment", "finished_at", "delivered_at", "outcome", "received_at",
-        "competent_agency", "result", "reason", "to_add", "timeline",
+        "code", "online_reference", "procedure", "applicant", "channel", "status",
+        "submitted_at", "check_due_at", "appointment", "finished_at", "delivered_at",
+        "outcome", "received_at", "competent_agency", "result", "reason", "to_add", "timeline",
     }  # fmt: skip
 
 

@@ -215,6 +215,7 @@ def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: 
     check_feedback(request)
 
     def rate():
+        svc.dossier_for_citizen(code, payload.verifier)  # the digits first: 404 when wrong
         one_time_code_check(dossier_code=code, code=payload.one_time_code)
         return svc.rating_submit(
             dossier_code=code,
@@ -246,7 +247,8 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn, response: HttpR
     check_feedback(request)
 
     def submit():
-        if payload.dossier_code:
+        if payload.dossier_code and payload.verifier:
+            svc.dossier_for_citizen(payload.dossier_code, payload.verifier, field="dossier_code")
             one_time_code_check(dossier_code=payload.dossier_code, code=payload.one_time_code)
         return svc.complaint_submit(
             kind=payload.kind,

@@ -81,6 +81,11 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
     return dossier
 
 
+def dossier_for_citizen(code: str, verifier: str, *, field: str | None = None) -> Dossier:
+    """The dossier ``code`` if ``verifier`` is its applicant's; one NotFound otherwise."""
+    return _dossier_for_citizen(code, verifier, "", field=field)
+
+
 # -- ratings -----------------------------------------------------------------------------------
 
 

@@ -60,10 +60,9 @@ class PublicUploadLimitMiddleware:
                 size = 0
             cap = limit("upload_max_filing_mb") * MB
             if size > cap:
-                response = too_large(request, size=size, cap=cap)
-                # The body was never read: the connection cannot carry another request.
-                response["Connection"] = "close"
-                return response
+                # Answered without reading the body (WSGI forbids setting ``Connection``: the
+                # server drains or drops the unread body itself).
+                return too_large(request, size=size, cap=cap)
             try:
                 check_upload(request, size=size)
             except TooManyRequests as exc:

@@ -135,9 +135,13 @@ def purge(*, now: datetime | None = None) -> int:
 # -- the rules ------------------------------------------------------------------------------------
 
 
-def _refuse(found: Hit, detail: str) -> None:
+def _count(rule: str, subject: str, *, most: int, window: int | str, detail, amount: int = 1):
+    """Count one hit (or ``amount``) of ``rule`` for ``subject``; over ``most``, refuse with
+    ``detail`` (a lazy message; ``%(minutes)s`` in it becomes the minutes to wait)."""
+    found = hit(rule, subject, limit=most, window=window, amount=amount)
     if found.over:
-        raise TooManyRequests(detail, retry_after=found.retry_after)
+        message = str(detail) % {"minutes": _minutes(found.retry_after)}
+        raise TooManyRequests(message, retry_after=found.retry_after)
 
 
 def _minutes(seconds: int) -> int:
@@ -146,13 +150,9 @@ def _minutes(seconds: int) -> int:
 
 def check_lookup(request: HttpRequest) -> None:
     """One public lookup (of a dossier, a complaint, a rating) from this client."""
-    found = hit("lookup:address", client_of(request), limit=limit("lookups_per_address"),
-                window=60)  # fmt: skip
-    _refuse(
-        found,
-        _("Too many lookups from your connection in a short time. Wait %(minutes)s minute(s), "
-          "then try again.") % {"minutes": _minutes(found.retry_after)},
-    )  # fmt: skip
+    _count("lookup:address", client_of(request), most=limit("lookups_per_address"), window=60,
+           detail=_("Too many lookups from your connection in a short time. Wait %(minutes)s "
+                    "minute(s), then try again."))  # fmt: skip
 
 
 def _lock_seconds() -> int:
@@ -196,41 +196,28 @@ def attempt_succeeded(counters: list[tuple[str, str]]) -> None:
 
 def check_filing(request: HttpRequest, *, site_code: str) -> None:
     """One online filing from this client at ``site_code`` (both per day)."""
-    by_client = hit("filing:address", client_of(request), limit=limit("filings_per_address"),
-                    window=DAY)  # fmt: skip
-    _refuse(
-        by_client,
-        _("Your connection has filed many dossiers today. To keep the service open to "
-          "everyone, more can be filed tomorrow, or at a site's counter."),
-    )  # fmt: skip
-    by_site = hit("filing:site", site_code, limit=limit("filings_per_site"), window=DAY)
-    _refuse(
-        by_site,
-        _("This site has received as many online filings as it can check today. File "
-          "tomorrow, or choose another site."),
-    )  # fmt: skip
+    _count("filing:address", client_of(request), most=limit("filings_per_address"), window=DAY,
+           detail=_("Your connection has filed many dossiers today. To keep the service open to "
+                    "everyone, more can be filed tomorrow, or at a site's counter."))  # fmt: skip
+    _count("filing:site", site_code, most=limit("filings_per_site"), window=DAY,
+           detail=_("This site has received as many online filings as it can check today. File "
+                    "tomorrow, or choose another site."))  # fmt: skip
 
 
 def check_feedback(request: HttpRequest) -> None:
     """One rating, complaint or reply sent from this client (per hour)."""
-    found = hit("feedback:address", client_of(request), limit=limit("feedback_per_address"),
-                window=3600)  # fmt: skip
-    _refuse(
-        found,
-        _("Many ratings and complaints were sent from your connection in the last hour. Wait "
-          "%(minutes)s minute(s), then send again.") % {"minutes": _minutes(found.retry_after)},
-    )  # fmt: skip
+    _count("feedback:address", client_of(request), most=limit("feedback_per_address"),
+           window=3600,
+           detail=_("Many ratings and complaints were sent from your connection in the last "
+                    "hour. Wait %(minutes)s minute(s), then send again."))  # fmt: skip
 
 
 def check_upload(request: HttpRequest, *, size: int) -> None:
     """``size`` bytes offered to the online filing form by this client (per day)."""
-    budget = limit("upload_mb_per_address") * 1024 * 1024
-    found = hit("upload:address", client_of(request), limit=budget, window=DAY, amount=size)
-    _refuse(
-        found,
-        _("Your connection has sent many files today. More can be sent tomorrow, or the "
-          "papers brought to a site's counter."),
-    )  # fmt: skip
+    _count("upload:address", client_of(request), window=DAY, amount=size,
+           most=limit("upload_mb_per_address") * 1024 * 1024,
+           detail=_("Your connection has sent many files today. More can be sent tomorrow, or "
+                    "the papers brought to a site's counter."))  # fmt: skip
 
 
 def verified[T](request: HttpRequest, code: str, check: Callable[[], T]) -> T:

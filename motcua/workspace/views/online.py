@@ -336,7 +336,9 @@ def check(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
     if official:  # received meanwhile under its official code (a page left open)
-        return redirect("workspace:online_check", code=official)
+        if request.method == "GET":
+            return redirect("workspace:online_check", code=official)
+        code = official  # a decision sent from it meets the dossier's version (409)
     dossier = _checked_here(request, code)
     if request.method == "GET":
         if "file" in request.GET:

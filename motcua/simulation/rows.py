@@ -59,17 +59,17 @@ ONE_STOP_STEP = "one_stop"
 #: (``test_bulk`` checks that they are the model's columns, all of them).
 DOSSIER_COLUMNS = (
     "id", "code", "online_reference", "version", "status", "channel", "regime_id", "forms",
-    "procedure_id",    "procedure_version_id", "time_limit", "time_limit_unit", "applicant_kind", "applicant_name",
-    "applicant_name_folded", "applicant_id_number", "applicant_phone", "applicant_email",
-    "applicant_address", "applicant_unit_id", "object_unit_id", "request", "sets",
-    "receiving_site_id", "received_by_id", "competent_agency_id", "outside_territory",
+    "procedure_id", "procedure_version_id", "time_limit", "time_limit_unit", "applicant_kind",
+    "applicant_name", "applicant_name_folded", "applicant_id_number", "applicant_phone",
+    "applicant_email", "applicant_address", "applicant_unit_id", "object_unit_id", "request",
+    "sets", "receiving_site_id", "received_by_id", "competent_agency_id", "outside_territory",
     "return_method", "return_site_id", "return_address", "submitted_at", "deemed_received_at",
-    "due_at", "original_due_at", "check_due_at", "transfer_due_at", "transferred_at",
-    "paused_at", "paused_status", "supplement_count", "extension_count", "finished_at",
-    "timeliness", "outcome", "result_file", "result_sha256", "delivered_at", "custodian_site_id",
-    "custodian_agency_id", "custodian_id", "assignee_id", "step", "step_started_at", "fee_due",
-    "fee_paid", "payment_method", "obligation_amount", "idempotency_key", "request_digest",
-    "created_by_id", "created_at", "updated_at",
+    "due_at", "original_due_at", "check_due_at", "transfer_due_at", "transferred_at", "paused_at",
+    "paused_status", "supplement_count", "extension_count", "finished_at", "timeliness", "outcome",
+    "result_file", "result_sha256", "delivered_at", "custodian_site_id", "custodian_agency_id",
+    "custodian_id", "assignee_id", "step", "step_started_at", "fee_due", "fee_paid",
+    "payment_method", "obligation_amount", "idempotency_key", "request_digest", "created_by_id",
+    "created_at", "updated_at",
 )  # fmt: skip
 COMPONENT_COLUMNS = (
     "dossier_id", "order", "name", "originals", "certified_copies", "copies", "received", "file",

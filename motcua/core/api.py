@@ -251,9 +251,12 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         extra: dict[str, Any] = {"code": exc.code, **exc.extra}
         if exc.field:
             extra["errors"] = [{"field": exc.field, "message": exc.detail}]
-        return problem(
+        response = problem(
             api, request, status=exc.status, title=str(exc.title), detail=exc.detail, **extra
         )
+        if "retry_after" in exc.extra:  # a limit was hit (motcua.public.limits)
+            response["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -71,6 +71,12 @@ def payload_instant(value: Any) -> datetime | None:
     return None
 
 
+def chain_code(code: str, online_reference: str) -> str:
+    """The name a dossier's chain hashes: its first one, so that the official code an online
+    filing gets at its check (recorded in that event's payload) breaks no earlier link."""
+    return online_reference or code
+
+
 def event_append(
     *,
     dossier,
@@ -121,7 +127,7 @@ def event_append(
         prev_hash=prev_hash,
         hash=event_hash(
             prev_hash=prev_hash,
-            dossier_code=dossier.code,
+            dossier_code=chain_code(dossier.code, dossier.online_reference),
             seq=seq,
             action=action,
             actor_id=getattr(actor, "pk", None),
@@ -157,6 +163,7 @@ def chain_breaks(dossier_ids=None, *, batch: int = 2000) -> Iterator[ChainBreak]
     rows = events.values_list(
         "dossier_id",
         "dossier__code",
+        "dossier__online_reference",
         "seq",
         "action",
         "actor_id",
@@ -171,8 +178,8 @@ def chain_breaks(dossier_ids=None, *, batch: int = 2000) -> Iterator[ChainBreak]
     )
     current, expected_prev, expected_seq = None, GENESIS, 1
     for row in rows.iterator(chunk_size=batch):
-        (dossier_id, code, seq, action, actor_id, site_id, agency_id, at, from_status,
-         to_status, payload, prev_hash, stored_hash) = row  # fmt: skip
+        (dossier_id, code, reference, seq, action, actor_id, site_id, agency_id, at,
+         from_status, to_status, payload, prev_hash, stored_hash) = row  # fmt: skip
         if dossier_id != current:
             current, expected_prev, expected_seq = dossier_id, GENESIS, 1
         if seq != expected_seq:
@@ -181,7 +188,7 @@ def chain_breaks(dossier_ids=None, *, batch: int = 2000) -> Iterator[ChainBreak]
             yield ChainBreak(code, seq, "previous hash does not match the event before it")
         recomputed = event_hash(
             prev_hash=prev_hash,
-            dossier_code=code,
+            dossier_code=chain_code(code, reference),
             seq=seq,
             action=action,
             actor_id=actor_id,

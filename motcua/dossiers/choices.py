@@ -149,6 +149,7 @@ class NotificationEvent(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     EXTENDED = "extended", _("Apology and new appointment")
     RESULT_READY = "result_ready", _("Result ready")
+    ONE_TIME_CODE = "one_time_code", _("One-time code")
 
 
 class NotificationChannel(models.TextChoices):

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 MAX_DAILY = 9999
+#: Online filings a site may take in a day before their check, under their own references.
+MAX_DAILY_REFERENCES = 99999
+REFERENCE_PREFIX = "TT-"
 
 CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z0-9]{3})"
                      r"-(?P<yymmdd>\d{6})-(?P<seq>\d{4})$")  # fmt: skip
@@ -34,6 +37,16 @@ def format_code(unit_id: str, day: date, sequence: int) -> str:
     if not 1 <= sequence <= MAX_DAILY:
         raise CodeError(f"A daily sequence runs from 1 to {MAX_DAILY}, not {sequence}")
     return f"{unit_id}-{day.year % 100:02d}{day.month:02d}{day.day:02d}-{sequence:04d}"
+
+
+def format_reference(unit_id: str, day: date, sequence: int) -> str:
+    """The reference of the ``sequence``-th online filing at ``unit_id`` on ``day``:
+    ``TT-<unit id>-YYMMDD-NNNNN``. It is not a dossier code (Circular 01/2018 Art. 19): the
+    official code is given when the site's check accepts the filing."""
+    if not 1 <= sequence <= MAX_DAILY_REFERENCES:
+        raise CodeError(f"A daily reference runs from 1 to {MAX_DAILY_REFERENCES}, not {sequence}")
+    yymmdd = f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
+    return f"{REFERENCE_PREFIX}{unit_id}-{yymmdd}-{sequence:05d}"
 
 
 def parse_code(code: str) -> DossierCode:

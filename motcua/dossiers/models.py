@@ -125,6 +125,11 @@ class DailySequence(models.Model):
 
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=60)
+    # An online filing's own reference until the check accepts it and gives it the site's
+    # official code (docs/decisions/0013-abuse-limits.md); the lookup finds it by either.
+    online_reference = models.CharField(
+        _("online reference"), max_length=60, blank=True, default="", db_default=""
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -252,6 +257,11 @@ class Dossier(models.Model):
         constraints = [
             # A constraint rather than unique=True: no second, pattern-ops index on PostgreSQL.
             models.UniqueConstraint(fields=["code"], name="dossiers_dossier_code_unique"),
+            models.UniqueConstraint(
+                fields=["online_reference"],
+                condition=~models.Q(online_reference=""),
+                name="dossiers_online_reference_unique",
+            ),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),

@@ -26,8 +26,9 @@ from motcua.feedback import selectors as sel
 from motcua.feedback import services as svc
 from motcua.feedback.choices import ComplaintAction, ComplaintStatus
 from motcua.feedback.models import Complaint
-from motcua.public.api import PROBLEM, too_many_requests
-from motcua.public.throttle import lookup_allowed
+from motcua.public.api import LIMITED, PROBLEM
+from motcua.public.limits import check_feedback, check_lookup, verified
+from motcua.public.otp import one_time_code_check
 
 router = Router(tags=["feedback"])
 
@@ -35,9 +36,7 @@ LevelName = Literal["very_satisfied", "satisfied", "not_satisfied"]
 KindName = Literal["complaint", "suggestion"]
 StateName = Literal[("open", "overdue", "closed", *ComplaintStatus.values)]  # type: ignore[valid-type]
 StaffAction = Literal["accept", "request_info", "refuse", "answer", "publish"]
-THROTTLED = {
-    429: {"description": "Too many requests from this address; see Retry-After", **PROBLEM}
-}
+THROTTLED = {429: {"description": LIMITED, **PROBLEM}}
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -47,11 +46,17 @@ def _utc(moment: datetime | None) -> datetime | None:
 # -- public schemas ----------------------------------------------------------------------------
 
 
+ONE_TIME_CODE = (
+    "The code sent to the applicant by POST /api/v1/public/dossiers/{code}/one-time-code."
+)
+
+
 class RatingIn(Schema):
     verifier: str = Field(
         pattern=r"^[0-9]{4}$",
         description="The last 4 digits of the applicant's phone number or ID (tax) number.",
     )
+    one_time_code: str = Field(pattern=r"^[0-9]{6}$", description=ONE_TIME_CODE)
     level: LevelName
     criteria: list[int | None] | None = Field(
         None,
@@ -109,6 +114,7 @@ class ComplaintIn(Schema):
         max_length=4,
         description="With dossier_code: the last 4 digits of the applicant's phone or ID.",
     )
+    one_time_code: str = Field("", max_length=6, description="With dossier_code: " + ONE_TIME_CODE)
     site: str = Field("", max_length=40, description="Code of the site it is about, if any.")
 
 
@@ -205,16 +211,22 @@ class AnswersQuery(Schema):
 def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: HttpResponse):
     """The applicant's rating of a dossier whose result was handed over: one of three levels
     and, optionally, the 9-criteria survey (0, 1 or 2 points each; its total and band come
-    back when all 9 are answered). One rating per dossier, within 30 days of the hand-over."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    rating = svc.rating_submit(
-        dossier_code=code,
-        verifier=payload.verifier,
-        level=payload.level,
-        criteria=payload.criteria,
-        comment=payload.comment,
-    )
+    back when all 9 are answered). One rating per dossier, within 30 days of the hand-over.
+    Besides the verifier, it needs the `one_time_code` sent to the applicant."""
+    check_feedback(request)
+
+    def rate():
+        svc.dossier_for_citizen(code, payload.verifier)  # the digits first: 404 when wrong
+        one_time_code_check(dossier_code=code, code=payload.one_time_code)
+        return svc.rating_submit(
+            dossier_code=code,
+            verifier=payload.verifier,
+            level=payload.level,
+            criteria=payload.criteria,
+            comment=payload.comment,
+        )
+
+    rating = verified(request, code, rate)
     response["Cache-Control"] = "no-store"
     return HttpStatus(201, public_rating_out(rating.dossier.code, sel.public_rating_of(rating)))
 
@@ -231,19 +243,28 @@ def rating_create(request: HttpRequest, code: str, payload: RatingIn, response: 
 def complaint_create(request: HttpRequest, payload: ComplaintIn, response: HttpResponse):
     """Record a complaint (phản ánh) or suggestion (kiến nghị). The answer gives its code;
     follow it with the code and the last 4 digits of the phone given. The office refuses it
-    within 2 working days, asks for more information within 5, or answers within 15."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    complaint = svc.complaint_submit(
-        kind=payload.kind,
-        subject=payload.subject,
-        content=payload.content,
-        sender_name=payload.sender_name,
-        sender_phone=payload.sender_phone,
-        sender_email=payload.sender_email,
-        dossier_code=payload.dossier_code,
-        verifier=payload.verifier,
-        site_code=payload.site,
+    within 2 working days, asks for more information within 5, or answers within 15. A
+    complaint about a dossier (`dossier_code`) needs the applicant's `one_time_code` too."""
+    check_feedback(request)
+
+    def submit():
+        if payload.dossier_code and payload.verifier:
+            svc.dossier_for_citizen(payload.dossier_code, payload.verifier, field="dossier_code")
+            one_time_code_check(dossier_code=payload.dossier_code, code=payload.one_time_code)
+        return svc.complaint_submit(
+            kind=payload.kind,
+            subject=payload.subject,
+            content=payload.content,
+            sender_name=payload.sender_name,
+            sender_phone=payload.sender_phone,
+            sender_email=payload.sender_email,
+            dossier_code=payload.dossier_code,
+            verifier=payload.verifier,
+            site_code=payload.site,
+        )
+
+    complaint = (
+        verified(request, payload.dossier_code, submit) if payload.dossier_code else submit()
     )
     response["Location"] = f"/api/v1/public/complaints/{complaint.code}"
     response["Cache-Control"] = "no-store"
@@ -283,10 +304,12 @@ def complaint_follow(
     request: HttpRequest, code: str, query: Query[FollowQuery], response: HttpResponse
 ):
     """Its status, deadline, any request for information, and the answer once given."""
-    if not lookup_allowed(request):
-        return too_many_requests()
+    check_lookup(request)
     response["Cache-Control"] = "no-store"
-    return public_complaint_out(sel.complaint_follow(code=code, verifier=query.verifier))
+    found = verified(
+        request, code, lambda: sel.complaint_follow(code=code, verifier=query.verifier)
+    )
+    return public_complaint_out(found)
 
 
 @router.post(
@@ -306,10 +329,13 @@ def complaint_information(
     request: HttpRequest, code: str, payload: InformationIn, response: HttpResponse
 ):
     """Reply to a request for information; the answer's clock runs again."""
-    if not lookup_allowed(request):
-        return too_many_requests()
-    complaint = svc.complaint_add_info(
-        code=code, verifier=payload.verifier, content=payload.content
+    check_feedback(request)
+    complaint = verified(
+        request,
+        code,
+        lambda: svc.complaint_add_info(
+            code=code, verifier=payload.verifier, content=payload.content
+        ),
     )
     response["Cache-Control"] = "no-store"
     return public_complaint_out(sel.public_complaint(code=complaint.code))

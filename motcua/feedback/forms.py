@@ -18,7 +18,6 @@ from motcua.feedback.choices import (
     RatingLevel,
 )
 from motcua.feedback.services import MAX_COMMENT, MAX_CONTENT, MAX_NAME, MAX_SUBJECT
-from motcua.public.forms import code_in
 
 DIGITS = {
     "inputmode": "numeric",
@@ -89,18 +88,6 @@ class ComplaintForm(forms.Form):
     site = forms.ChoiceField(
         label=_("Site it is about (optional)"), required=False, choices=[("", "—")]
     )
-    dossier_code = forms.CharField(
-        label=_("Dossier code (optional)"),
-        required=False,
-        max_length=300,
-        help_text=_("If it is about a dossier: the code printed on the receipt."),
-    )
-    verifier = forms.CharField(
-        label=_("Last 4 digits of the phone or ID number given with the dossier"),
-        required=False,
-        max_length=4,
-        widget=forms.PasswordInput(attrs=DIGITS),
-    )
     sender_name = forms.CharField(label=_("Your full name"), max_length=MAX_NAME)
     sender_phone = forms.CharField(
         label=_("Your phone number"),
@@ -117,14 +104,9 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args, sites=(), dossier_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = [("", _("Not about one site")), *sites]
+        # A complaint names a dossier only through the lookup, once the applicant confirmed
+        # it with the one-time code sent to them (motcua.public.otp): never with 4 digits.
         self.proven_dossier = dossier_code
-        if dossier_code:
-            # The lookup already proved the dossier: neither its code nor its digits again.
-            del self.fields["dossier_code"]
-            del self.fields["verifier"]
-
-    def clean_dossier_code(self) -> str:
-        return code_in(self.cleaned_data.get("dossier_code", ""))
 
     def clean_sender_phone(self) -> str:
         phone = self.cleaned_data.get("sender_phone", "")

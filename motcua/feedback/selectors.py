@@ -49,7 +49,7 @@ from motcua.feedback.choices import (
 from motcua.feedback.models import Complaint, ComplaintEvent, Rating
 from motcua.feedback.permissions import can_handle, complaints_visible_q
 from motcua.feedback.proofs import proof_for
-from motcua.public.selectors import verifier_matches
+from motcua.public.selectors import by_code, verifier_matches
 from motcua.worktime.left import TimeLeft, time_left
 from motcua.worktime.rules import HANOI
 from motcua.worktime.selectors import calendar_for
@@ -160,7 +160,7 @@ def rating_target(*, dossier_code: str, now: datetime | None = None) -> RatingTa
             "return_site__name",
             "receiving_site__name",
         )  # fmt: skip
-        .filter(code=dossier_code)
+        .filter(by_code(dossier_code))
         .first()
     )
     if dossier is None:

@@ -39,7 +39,7 @@ from motcua.feedback.models import Complaint, ComplaintEvent, ComplaintSequence,
 from motcua.feedback.permissions import can_handle, can_read
 from motcua.feedback.proofs import complaint_code_from, dossier_code_from
 from motcua.feedback.selectors import COMPLAINT_NOT_FOUND, complaint_for_sender
-from motcua.public.selectors import NOT_FOUND_MESSAGE, verifier_matches
+from motcua.public.selectors import NOT_FOUND_MESSAGE, by_code, verifier_matches
 from motcua.worktime.selectors import calendar_for
 
 MAX_COMMENT = 2000
@@ -62,7 +62,7 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
         if dossier_code_from(proof) != code:
             raise NotFound(str(NOT_FOUND_MESSAGE), field=field)
         found = Dossier.objects.select_related("receiving_site", "competent_agency")
-        dossier = found.filter(code=code).first()
+        dossier = found.filter(by_code(code)).first()
         if dossier is None:
             raise NotFound(str(NOT_FOUND_MESSAGE), field=field)
         return dossier
@@ -70,7 +70,7 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
     if code and len(code) <= 60:
         dossier = (
             Dossier.objects.select_related("receiving_site", "competent_agency")
-            .filter(code=code)
+            .filter(by_code(code))
             .first()
         )
     phone, id_number = (
@@ -80,6 +80,11 @@ def _dossier_for_citizen(code: str, verifier: str, proof: str, *, field: str | N
     if dossier is None or not matches:
         raise NotFound(str(NOT_FOUND_MESSAGE), field=field)
     return dossier
+
+
+def dossier_for_citizen(code: str, verifier: str, *, field: str | None = None) -> Dossier:
+    """The dossier ``code`` if ``verifier`` is its applicant's; one NotFound otherwise."""
+    return _dossier_for_citizen(code, verifier, "", field=field)
 
 
 # -- ratings -----------------------------------------------------------------------------------

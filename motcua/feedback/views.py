@@ -35,23 +35,20 @@ from motcua.feedback.proofs import (
     dossier_code_from,
     follow_token,
 )
+from motcua.public.limits import (
+    TooManyRequests,
+    check_feedback,
+    check_lookup,
+    limited_page,
+    verified,
+)
 from motcua.public.selectors import sites_grouped, sites_on
-from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
 from motcua.reports.charts import OK, WARN, bar_chart
 from motcua.workspace.desk import staff_view
 from motcua.workspace.forms import add_domain_error
 
 PAGE_SIZE = 20
 DESK_PAGE_SIZE = 30
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    """The lookup's answer to a client over its limit (shared with the lookup)."""
-    response = render(
-        request, "feedback/throttled.html", {"minutes": max(1, WINDOW_SECONDS // 60)}, status=429
-    )
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
 
 
 def _expired(request: HttpRequest, exc: ProofExpired) -> HttpResponse:
@@ -97,8 +94,10 @@ def rate(request: HttpRequest) -> HttpResponse:
         return _expired(request, ProofExpired(exc.detail))
     if request.method == "GET":
         return _rating_page(request, target, RatingForm(initial={"t": token}), token=token)
-    if not lookup_allowed(request):
-        return _throttled(request)
+    try:
+        check_feedback(request)
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _rating_page(request, target, form, status=422, token=token)
@@ -162,8 +161,10 @@ def complaint(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "GET":
         return _complaint_page(request, form, target=target)
-    if not lookup_allowed(request):
-        return _throttled(request)
+    try:
+        check_feedback(request)
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     if not form.is_valid():
         return _complaint_page(request, form, status=422, target=target)
     values = form.cleaned_data
@@ -175,8 +176,7 @@ def complaint(request: HttpRequest) -> HttpResponse:
             sender_name=values["sender_name"],
             sender_phone=values["sender_phone"],
             sender_email=values["sender_email"],
-            dossier_code=dossier_code or values.get("dossier_code", ""),
-            verifier=values.get("verifier", ""),
+            dossier_code=dossier_code,
             proof=token if dossier_code else "",
             site_code=values["site"],
         )
@@ -235,15 +235,18 @@ def follow(request: HttpRequest) -> HttpResponse:
     there when the office asked for more information."""
     if request.method == "GET":
         return _follow_page(request, FollowForm(initial={"ma": request.GET.get("ma", "")}))
-    if not lookup_allowed(request):
-        return _throttled(request)
-    if "content" in request.POST:
-        return _add_info(request)
-    form = FollowForm(request.POST)
-    if not form.is_valid():
-        return _follow_page(request, form, status=422)
     try:
-        found = sel.complaint_follow(code=form.cleaned_data["ma"], verifier=form.cleaned_data["so"])
+        if "content" in request.POST:
+            check_feedback(request)
+            return _add_info(request)
+        check_lookup(request)
+        form = FollowForm(request.POST)
+        if not form.is_valid():
+            return _follow_page(request, form, status=422)
+        code, digits = form.cleaned_data["ma"], form.cleaned_data["so"]
+        found = verified(request, code, lambda: sel.complaint_follow(code=code, verifier=digits))
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     except NotFound as exc:
         return _follow_page(
             request,

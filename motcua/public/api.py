@@ -6,23 +6,24 @@ address, no staff member's name. An unknown code and a wrong verifier get the sa
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as HttpStatus
 
 from motcua.core.api import PROBLEM_CONTENT_TYPE
+from motcua.public.limits import check_lookup, verified
+from motcua.public.otp import one_time_code_send
 from motcua.public.selectors import PublicDossier, PublicSite, dossier_lookup
-from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
 
 router = Router(tags=["public"])
 
 ReturnName = Literal["site", "post", "online"]
 ChannelName = Literal["in_person", "online", "post"]
 PROBLEM = {"content": {PROBLEM_CONTENT_TYPE: {}}}
+LIMITED = "Too many requests from this address, or this code is locked; see Retry-After"
 
 
 class PublicProcedureOut(Schema):
@@ -70,7 +71,14 @@ class PublicEventOut(Schema):
 
 
 class PublicDossierOut(Schema):
-    code: str
+    code: str = Field(
+        description="The official dossier code; for an online filing not yet received at its "
+        "check, its online reference (TT-…)."
+    )
+    online_reference: str = Field(
+        description="An online filing's reference (TT-…), which looks it up before and after "
+        "its check; empty for other dossiers."
+    )
     procedure: PublicProcedureOut
     applicant: str = Field(description='The applicant\'s name, masked: "Nguyễn V. A.".')
     channel: ChannelName
@@ -111,6 +119,7 @@ def _site(site: PublicSite | None) -> dict | None:
 def public_dossier_out(d: PublicDossier) -> dict:
     return {
         "code": d.code,
+        "online_reference": d.online_reference,
         "procedure": {"code": d.procedure_code, "name": d.procedure_name},
         "applicant": d.applicant,
         "channel": d.channel,
@@ -155,25 +164,6 @@ class VerifierQuery(Schema):
     )
 
 
-def too_many_requests() -> HttpResponse:
-    body = {
-        "type": "about:blank",
-        "title": _("Too many lookups"),
-        "status": 429,
-        "detail": _(
-            "Too many lookups from your address in a short time. Wait %(seconds)s seconds, "
-            "then try again."
-        )
-        % {"seconds": WINDOW_SECONDS},
-        "code": "too_many_requests",
-    }
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=429, content_type=PROBLEM_CONTENT_TYPE
-    )
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
-
-
 @router.get(
     "/public/dossiers/{code}",
     response={200: PublicDossierOut},
@@ -182,7 +172,7 @@ def too_many_requests() -> HttpResponse:
     openapi_extra={
         "responses": {
             404: {"description": "Unknown code or wrong verifier (one answer for both)", **PROBLEM},
-            429: {"description": "Too many lookups from this address; see Retry-After", **PROBLEM},
+            429: {"description": LIMITED, **PROBLEM},
         }
     },
 )
@@ -192,9 +182,51 @@ def public_dossier(
     """The status, appointment, timeline and return of a dossier, for its applicant.
 
     `verifier` is the last 4 digits of the phone number or of the ID number given at filing.
-    Lookups are limited per client address (10 a minute); beyond, 429 with `Retry-After`.
+    Lookups are limited per client address (10 a minute), and a code is locked for every
+    address after a few wrong verifiers; beyond, 429 with `Retry-After`.
     """
-    if not lookup_allowed(request):
-        return too_many_requests()
+    check_lookup(request)
     response["Cache-Control"] = "no-store"
-    return public_dossier_out(dossier_lookup(code=code, verifier=query.verifier))
+    found = verified(request, code, lambda: dossier_lookup(code=code, verifier=query.verifier))
+    return public_dossier_out(found)
+
+
+class OneTimeCodeIn(Schema):
+    verifier: str = Field(
+        pattern=r"^[0-9]{4}$",
+        description="The last 4 digits of the applicant's phone number or ID (tax) number.",
+    )
+
+
+class OneTimeCodeOut(Schema):
+    channel: Literal["sms", "email"] = Field(description="Where the code went.")
+    sent_to: str = Field(description='Masked: "098•••••21" or "l•••@example.vn".')
+    expires_at: datetime
+
+
+@router.post(
+    "/public/dossiers/{code}/one-time-code",
+    response={202: OneTimeCodeOut},
+    auth=None,
+    summary="Send a one-time code to the applicant (public, no account)",
+    openapi_extra={
+        "responses": {
+            404: {"description": "Unknown code or wrong verifier (one answer for both)", **PROBLEM},
+            409: {"description": "The code could not be sent now", **PROBLEM},
+            422: {"description": "No phone or e-mail on file", **PROBLEM},
+            429: {"description": LIMITED, **PROBLEM},
+        }
+    },
+)
+def one_time_code(request: HttpRequest, code: str, payload: OneTimeCodeIn, response: HttpResponse):
+    """Send a 6-digit code to the phone (else the e-mail) given at filing. Rating a dossier
+    and complaining about it as its applicant need it (`one_time_code`); it works once, for
+    a few minutes (`expires_at`), for 5 tries. A new code replaces the previous one."""
+    check_lookup(request)
+    verified(request, code, lambda: dossier_lookup(code=code, verifier=payload.verifier))
+    sent = one_time_code_send(dossier_code=code)
+    response["Cache-Control"] = "no-store"
+    return HttpStatus(
+        202,
+        {"channel": sent.channel, "sent_to": sent.sent_to, "expires_at": _utc(sent.expires_at)},
+    )

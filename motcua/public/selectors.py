@@ -12,7 +12,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -50,6 +50,12 @@ NOT_FOUND_MESSAGE = gettext_lazy(
 
 # Compared with when the dossier is unknown, so that a miss costs what a wrong verifier costs.
 _NO_DIGITS = "\x00" * 4
+
+
+def by_code(code: str) -> Q:
+    """A dossier by its code or, for an online filing, by the reference it had before its
+    check gave it the official code: the citizen may hold either."""
+    return Q(code=code) | Q(online_reference=code)
 
 
 # -- masking and the verifier ------------------------------------------------------------------
@@ -286,6 +292,14 @@ class PublicDossier:
     electronic_result: bool = False
     result_sha256: str = ""
     timeline: tuple[PublicEvent, ...] = field(default_factory=tuple)
+    #: An online filing's reference: its code until the check receives it, then kept beside
+    #: the official code; empty for other dossiers.
+    online_reference: str = ""
+
+    @property
+    def awaiting_code(self) -> bool:
+        """Filed online, not yet received: the code shown is the reference."""
+        return bool(self.online_reference) and self.code == self.online_reference
 
 
 def dossier_lookup(*, code: str, verifier: str) -> PublicDossier:
@@ -299,7 +313,7 @@ def dossier_lookup(*, code: str, verifier: str) -> PublicDossier:
     row = None
     if code and len(code) <= 60:
         row = (
-            Dossier.objects.filter(code=code)
+            Dossier.objects.filter(by_code(code))
             .values_list("pk", "applicant_phone", "applicant_id_number")
             .first()
         )
@@ -308,6 +322,14 @@ def dossier_lookup(*, code: str, verifier: str) -> PublicDossier:
     if row is None or not matches:
         raise NotFound(str(NOT_FOUND_MESSAGE))
     return public_dossier(pk=row[0])
+
+
+def public_dossier_by_code(code: str) -> PublicDossier:
+    """The whitelisted view of dossier ``code`` (or reference): call after the verifier."""
+    pk = Dossier.objects.filter(by_code(code)).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound(str(NOT_FOUND_MESSAGE))
+    return public_dossier(pk=pk)
 
 
 def _local(moment: datetime | None) -> str:
@@ -326,6 +348,7 @@ def public_dossier(*, pk: int) -> PublicDossier:
         )
         .only(
             "code",
+            "online_reference",
             "status",
             "channel",
             "submitted_at",
@@ -376,6 +399,7 @@ def public_dossier(*, pk: int) -> PublicDossier:
     electronic = _has_electronic_result(dossier)
     return PublicDossier(
         code=dossier.code,
+        online_reference=dossier.online_reference,
         procedure_code=dossier.procedure.code,
         procedure_name=dossier.procedure.name,
         applicant=mask_name(dossier.applicant_name),
@@ -418,7 +442,7 @@ def electronic_result(*, code: str):
     Raise :class:`NotFound` unless the applicant chose an electronic result and it is ready.
     """
     dossier = (
-        Dossier.objects.filter(code=code)
+        Dossier.objects.filter(by_code(code))
         .only("code", "status", "return_method", "result_file", "result_sha256")
         .first()
     )
@@ -626,13 +650,14 @@ class FiledDossier:
     verifier_source: str  # "phone" or "id_number"
     files: int
     submitted_at: datetime
+    awaiting_code: bool = False  # the code is the online reference, before the check
 
 
 def filed_dossier(*, code: str) -> FiledDossier:
     """The summary of a dossier just filed online (call with a code from a signed token)."""
     dossier = (
         Dossier.objects.select_related("procedure", "receiving_site", "regime")
-        .filter(code=code)
+        .filter(by_code(code))
         .first()
     )
     if dossier is None:
@@ -647,4 +672,5 @@ def filed_dossier(*, code: str) -> FiledDossier:
         verifier_source="phone" if last_four(dossier.applicant_phone) else "id_number",
         files=files,
         submitted_at=dossier.submitted_at,
+        awaiting_code=bool(dossier.online_reference) and dossier.code == dossier.online_reference,
     )

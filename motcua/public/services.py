@@ -25,6 +25,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import lifecycle
 from motcua.dossiers.services.lifecycle import ApplicantIn, ComponentIn, Errors
 from motcua.organization.models import Site
+from motcua.public.limits import limit
 from motcua.worktime.selectors import clock_local
 
 # How long a second sending of the same form waits for the first to finish.
@@ -38,7 +39,16 @@ def _checked(files: dict[int, UploadedFile]) -> dict[int, tuple[str, int, str]]:
     """(sha256, size, type) of every file, or every refusal at once."""
     errors = Errors()
     digests = {}
+    cap = limit("upload_max_file_mb")
     for order, upload in sorted(files.items()):
+        if (upload.size or 0) > cap * 1024 * 1024:
+            # Anonymous filings get a tighter cap than a staff member's scan.
+            errors.add(
+                file_field(order),
+                _("The file is %(size)s MB; a file sent online may be at most %(limit)s MB.")
+                % {"size": round(upload.size / 1024 / 1024, 1), "limit": cap},
+            )
+            continue
         try:
             digests[order] = lifecycle._digest(upload)
         except InvalidInput as exc:

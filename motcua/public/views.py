@@ -6,6 +6,7 @@ writes, and the service's refusals come back next to their fields.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from django.core import signing
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.choices import CompetenceRule, OnlineLevel
 from motcua.catalog.models import Sector
@@ -25,11 +26,27 @@ from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.text import normalize
 from motcua.dossiers.choices import ApplicantKind, ReturnMethod
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import site_by_code
 from motcua.dossiers.services.lifecycle import ApplicantIn
 from motcua.feedback.selectors import lookup_feedback
 from motcua.public.forms import FilingForm, LookupForm, code_in
+from motcua.public.limits import (
+    TooManyRequests,
+    check_feedback,
+    check_filing,
+    check_lookup,
+    limited_page,
+    verified,
+)
+from motcua.public.otp import (
+    masked_email,
+    masked_phone,
+    one_time_code_check,
+    one_time_code_send,
+)
 from motcua.public.selectors import (
+    by_code,
     default_site_for,
     dossier_lookup,
     electronic_result,
@@ -40,11 +57,11 @@ from motcua.public.selectors import (
     online_check_hours,
     procedure_public,
     procedures_public,
+    public_dossier_by_code,
     sites_grouped,
     sites_on,
 )
 from motcua.public.services import dossier_file_online
-from motcua.public.throttle import WINDOW_SECONDS, lookup_allowed
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_counter import ward_find, ward_problem, wards_on
 from motcua.worktime.choices import TimeLimitUnit
@@ -54,20 +71,11 @@ FILED_SALT = "motcua.public.filed"
 FILED_MAX_AGE = 7 * 24 * 3600  # the page after filing can be reopened for a week
 RESULT_SALT = "motcua.public.result"
 RESULT_MAX_AGE = 2 * 3600  # the download link of an electronic result, after a lookup
+TICKET_SALT = "motcua.public.looked-up"
+TICKET_MAX_AGE = 30 * 60  # asking for and entering a one-time code, after a lookup
 
 
 # -- looking a dossier up ----------------------------------------------------------------------
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request,
-        "public/throttled.html",
-        {"minutes": max(1, WINDOW_SECONDS // 60)},
-        status=429,
-    )
-    response["Retry-After"] = str(WINDOW_SECONDS)
-    return response
 
 
 @never_cache
@@ -81,14 +89,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(
             request, "public/lookup.html", {"form": form, "focus": "so" if code else "ma"}
         )
-    if not lookup_allowed(request):
-        return _throttled(request)
     form = LookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "public/lookup.html", {"form": form}, status=422)
-    code = form.cleaned_data["ma"]
     try:
-        dossier = dossier_lookup(code=code, verifier=form.cleaned_data["so"])
+        check_lookup(request)
+        if not form.is_valid():
+            return render(request, "public/lookup.html", {"form": form}, status=422)
+        code = form.cleaned_data["ma"]
+        dossier = verified(
+            request, code, lambda: dossier_lookup(code=code, verifier=form.cleaned_data["so"])
+        )
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     except NotFound as exc:
         return render(
             request,
@@ -96,6 +107,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             {"form": LookupForm(initial={"ma": code}), "not_found": exc.detail, "focus": "so"},
             status=404,
         )
+    feedback = lookup_feedback(dossier=dossier)
     return render(
         request,
         "public/lookup.html",
@@ -103,11 +115,66 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "form": LookupForm(initial={"ma": dossier.code}),
             "dossier": dossier,
             "to_add": items_text(dossier.to_add),
-            "feedback": lookup_feedback(dossier=dossier),
-            "result_token": (
-                signing.dumps(dossier.code, salt=RESULT_SALT) if dossier.electronic_result else ""
-            ),
+            # Rating, complaining and the result need the one-time code first (``confirm``).
+            "feedback": replace(feedback, proof=""),
+            "ticket": signing.dumps(dossier.code, salt=TICKET_SALT),
+            "sent_to": _destination(dossier.code),
         },
+    )
+
+
+def _destination(code: str) -> str:
+    """Where the one-time code of dossier ``code`` goes, masked ("" when nowhere)."""
+    phone, email = (
+        Dossier.objects.filter(by_code(code)).values_list("applicant_phone", "applicant_email")
+    ).first() or ("", "")
+    return masked_phone(phone) if phone.strip() else masked_email(email) if email.strip() else ""
+
+
+def _confirm_page(request, code: str, ticket: str, *, status: int = 200, **context):
+    dossier = public_dossier_by_code(code)
+    return render(
+        request,
+        "public/confirm.html",
+        {"dossier": dossier, "ticket": ticket, "sent_to": _destination(code), **context},
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def confirm(request: HttpRequest) -> HttpResponse:
+    """After a lookup: send the one-time code (``send``), then check it (``check``); once
+    right, the links to the electronic result, the rating and a complaint, each carrying a
+    short-lived signed proof."""
+    try:
+        code = str(signing.loads(request.POST.get("t", ""), salt=TICKET_SALT,
+                                 max_age=TICKET_MAX_AGE))  # fmt: skip
+    except signing.BadSignature:
+        return redirect("public:lookup")
+    ticket = request.POST["t"]
+    try:
+        if request.POST.get("act") == "send":
+            check_lookup(request)
+            sent = one_time_code_send(dossier_code=code)
+            return _confirm_page(request, code, ticket, sent=sent)
+        check_feedback(request)
+        dossier = one_time_code_check(dossier_code=code, code=request.POST.get("otp", ""))
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
+    except DomainError as exc:
+        return _confirm_page(request, code, ticket, status=exc.status, error=exc.detail,
+                             sent=exc.field == "one_time_code")  # fmt: skip
+    found = public_dossier_by_code(dossier.code)
+    return _confirm_page(
+        request,
+        dossier.code,
+        ticket,
+        confirmed=True,
+        feedback=lookup_feedback(dossier=found),
+        result_token=(
+            signing.dumps(found.code, salt=RESULT_SALT) if found.electronic_result else ""
+        ),
     )
 
 
@@ -305,6 +372,7 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if site is None:
             raise InvalidInput(_("No site receives dossiers today."), field="site")
+        check_filing(request, site_code=site.code)
         dossier, _created = dossier_file_online(
             site=site,
             procedure_code=version.procedure.code,
@@ -316,6 +384,8 @@ def file_online(request: HttpRequest, code: str) -> HttpResponse:
             return_address=data["return_address"],
             idempotency_key=data["idempotency_key"],
         )
+    except TooManyRequests as exc:
+        return limited_page(request, exc)
     except DomainError as exc:
         if exc.field == "Idempotency-Key":
             form.add_error(None, exc.detail)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "motcua.public.middleware.PublicUploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "motcua.core.middleware.InputHygieneMiddleware",
@@ -200,6 +201,21 @@ PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
 #: Where this server answers when PUBLIC_BASE_URL is empty and no request says it.
 SERVED_BASE_URL = f"http://127.0.0.1:{env.as_int(env.PORT)}"
 REFERENCE_CACHE_SECONDS = env.as_int(env.REFERENCE_CACHE_SECONDS)
+
+# Abuse limits, shared by every process through the database (motcua.public.limits).
+ABUSE_LIMITS = {
+    "filings_per_address": env.as_int(env.LIMIT_FILINGS_PER_ADDRESS),
+    "filings_per_site": env.as_int(env.LIMIT_FILINGS_PER_SITE),
+    "lookups_per_address": env.as_int(env.LIMIT_LOOKUPS_PER_ADDRESS),
+    "lookup_failures_per_code": env.as_int(env.LIMIT_LOOKUP_FAILURES_PER_CODE),
+    "lookup_failures_per_address": env.as_int(env.LIMIT_LOOKUP_FAILURES_PER_ADDRESS),
+    "lookup_lock_minutes": env.as_int(env.LIMIT_LOOKUP_LOCK_MINUTES),
+    "feedback_per_address": env.as_int(env.LIMIT_FEEDBACK_PER_ADDRESS),
+    "upload_mb_per_address": env.as_int(env.LIMIT_UPLOAD_MB_PER_ADDRESS),
+    "upload_max_file_mb": env.as_int(env.UPLOAD_MAX_FILE_MB),
+    "upload_max_filing_mb": env.as_int(env.UPLOAD_MAX_FILING_MB),
+    "one_time_code_minutes": env.as_int(env.ONE_TIME_CODE_MINUTES),
+}
 
 _secure = env.as_bool(env.SECURE_SSL) if env.SECURE_SSL.raw() else PRODUCTION
 SESSION_COOKIE_SECURE = _secure

@@ -153,3 +153,66 @@ SECURE_SSL = declare(
     "",
     "Behind an HTTPS proxy: secure cookies, HSTS and redirect to HTTPS. Default: on in production.",
 )
+
+# -- abuse limits (docs/decisions/0013-abuse-limits.md): counted in the database, so that every
+# process of every server shares them.
+LIMIT_FILINGS_PER_ADDRESS = declare(
+    "LIMIT_FILINGS_PER_ADDRESS",
+    "10",
+    "Online filings accepted from one client address per day (Hanoi time); beyond, 429.",
+)
+LIMIT_FILINGS_PER_SITE = declare(
+    "LIMIT_FILINGS_PER_SITE",
+    "1000",
+    "Online filings one site receives per day; beyond, 429 until midnight. Online filings "
+    "take no official number before the check, so the counter's 9,999 is never reached by them.",
+)
+LIMIT_LOOKUPS_PER_ADDRESS = declare(
+    "LIMIT_LOOKUPS_PER_ADDRESS",
+    "10",
+    "Public lookups (dossiers, complaints, ratings) from one client address per minute.",
+)
+LIMIT_LOOKUP_FAILURES_PER_CODE = declare(
+    "LIMIT_LOOKUP_FAILURES_PER_CODE",
+    "5",
+    "Wrong verifiers (or one-time codes) given for one dossier code, from any address, before "
+    "the code is locked for LIMIT_LOOKUP_LOCK_MINUTES.",
+)
+LIMIT_LOOKUP_FAILURES_PER_ADDRESS = declare(
+    "LIMIT_LOOKUP_FAILURES_PER_ADDRESS",
+    "20",
+    "Wrong verifiers from one client address, any code, before it is locked for "
+    "LIMIT_LOOKUP_LOCK_MINUTES.",
+)
+LIMIT_LOOKUP_LOCK_MINUTES = declare(
+    "LIMIT_LOOKUP_LOCK_MINUTES",
+    "30",
+    "How long a dossier code or an address stays locked after too many wrong verifiers.",
+)
+LIMIT_FEEDBACK_PER_ADDRESS = declare(
+    "LIMIT_FEEDBACK_PER_ADDRESS",
+    "10",
+    "Ratings, complaints and replies sent from one client address per hour.",
+)
+LIMIT_UPLOAD_MB_PER_ADDRESS = declare(
+    "LIMIT_UPLOAD_MB_PER_ADDRESS",
+    "200",
+    "Megabytes one client address may send to the online filing form per day.",
+)
+UPLOAD_MAX_FILE_MB = declare(
+    "UPLOAD_MAX_FILE_MB",
+    "10",
+    "Largest file an anonymous online filing may attach (staff scans keep their own limit).",
+)
+UPLOAD_MAX_FILING_MB = declare(
+    "UPLOAD_MAX_FILING_MB",
+    "30",
+    "Largest online filing request (all files together); a larger Content-Length is refused "
+    "with 413 before the body is read.",
+)
+ONE_TIME_CODE_MINUTES = declare(
+    "ONE_TIME_CODE_MINUTES",
+    "10",
+    "How long the one-time code sent to the applicant (to collect an electronic result, rate "
+    "or complain) stays valid.",
+)

@@ -59,11 +59,11 @@ ONE_STOP_STEP = "one_stop"
 #: The columns of ``dossiers_dossier`` in the order :func:`dossier_rows` fills them
 #: (``test_bulk`` checks that they are the model's columns, all of them).
 DOSSIER_COLUMNS = (
-    "id", "code", "version", "status", "channel", "regime_id", "forms", "procedure_id",
-    "procedure_version_id", "time_limit", "time_limit_unit", "applicant_kind", "applicant_name",
-    "applicant_name_folded", "applicant_id_number", "applicant_phone", "applicant_email",
-    "applicant_address", "applicant_unit_id", "object_unit_id", "request", "sets",
-    "receiving_site_id", "received_by_id", "competent_agency_id", "outside_territory",
+    "id", "code", "online_reference", "version", "status", "channel", "regime_id", "forms",
+    "procedure_id", "procedure_version_id", "time_limit", "time_limit_unit", "applicant_kind",
+    "applicant_name", "applicant_name_folded", "applicant_id_number", "applicant_phone",
+    "applicant_email", "applicant_address", "applicant_unit_id", "object_unit_id", "request",
+    "sets", "receiving_site_id", "received_by_id", "competent_agency_id", "outside_territory",
     "return_method", "return_site_id", "return_address", "submitted_at", "deemed_received_at",
     "due_at", "original_due_at", "check_due_at", "transfer_due_at", "transferred_at",
     "paused_at", "paused_status", "supplement_count", "extension_count", "finished_at",
@@ -486,6 +486,7 @@ def _create(d: _Dossier, first: Step, *, dossier_id: int, sequence: int) -> None
     d.row = row = {
         "id": dossier_id,
         "code": code,
+        "online_reference": "",  # numbered at filing (docs/decisions/0013-abuse-limits.md)
         "status": _CREATED[decision],
         "channel": plan.channel,
         "regime_id": book.regime_id,

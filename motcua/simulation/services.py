@@ -250,6 +250,9 @@ def _replay(plan: DossierPlan, staff: SimulationStaff) -> Dossier:
         reason=first.params.get("reason", ""),
         components=_scanned(plan, first),
         at=first.at,
+        # The simulated history numbers online filings when filed, as the bulk path does
+        # (docs/decisions/0013-abuse-limits.md).
+        numbered_at_filing=True,
     )
     if dossier.competent_agency.code != plan.agency or dossier.due_at != plan.original_due_at:
         raise PlanMismatch(

@@ -41,13 +41,13 @@ from motcua.dossiers.choices import (
     ReturnMethod,
     Status,
 )
-from motcua.dossiers.codes import format_code
+from motcua.dossiers.codes import format_code, format_reference
 from motcua.dossiers.errors import AlreadyExtended, ApologyTooLate, SupplementAlreadyRequested
 from motcua.dossiers.files import EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile, identify
 from motcua.dossiers.models import Dossier, DossierComponent, Handover, Regime
 from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
 from motcua.dossiers.permissions import Actor, authorize, site_by_code
-from motcua.dossiers.services.sequence import next_sequence
+from motcua.dossiers.services.sequence import next_reference, next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.worktime import rules as worktime
@@ -658,6 +658,7 @@ def dossier_create(
     idempotency_key: str = "",
     digest: str = "",
     at: datetime | None = None,
+    numbered_at_filing: bool = False,
 ) -> tuple[Dossier, bool]:
     """Register a dossier at ``site`` and return ``(dossier, created)``.
 
@@ -665,6 +666,12 @@ def dossier_create(
     required component present), ``guide`` (form 02: what is missing, before receipt) or
     ``refuse`` (form 03, with the reason). ``actor=None`` with ``decision="submit"`` is online
     filing by a citizen: the dossier waits for the site's check.
+
+    An online filing takes its own reference (``TT-…``), not the site's official code: that
+    comes when the check accepts it (:func:`dossier_accept_online`), so that filings nobody
+    checked yet never use up the site's 9,999 codes of the day. ``numbered_at_filing`` gives
+    it the official code at once (the simulation, which models the history before; see
+    docs/decisions/0013-abuse-limits.md).
 
     A retry with the same ``idempotency_key`` by the same person returns the first dossier
     (``created`` is ``False``); the same key with a different request is refused.
@@ -724,6 +731,7 @@ def dossier_create(
                 idempotency_key=idempotency_key,
                 digest=digest,
                 at=at,
+                reference=decision == Action.SUBMIT and not numbered_at_filing,
             )
     except IntegrityError:
         if idempotency_key:
@@ -786,10 +794,14 @@ def _insert(
     idempotency_key: str,
     digest: str,
     at: datetime,
+    reference: bool = False,
 ) -> Dossier:
     version = intake.version
     day = clock_local(at).date()
-    code = format_code(site.unit_id, day, next_sequence(unit_id=site.unit_id, day=day))
+    if reference:
+        code = format_reference(site.unit_id, day, next_reference(unit_id=site.unit_id, day=day))
+    else:
+        code = format_code(site.unit_id, day, next_sequence(unit_id=site.unit_id, day=day))
     calendar = calendar_for(site, at)
     status = {
         Action.RECEIVE: Status.RECEIVED,
@@ -800,6 +812,7 @@ def _insert(
     user = actor.user if actor is not None else None
     dossier = Dossier(
         code=code,
+        online_reference=code if reference else "",
         status=status,
         channel=channel,
         regime=intake.regime,
@@ -963,6 +976,13 @@ def dossier_accept_online(
     elif dossier.channel == Channel.ONLINE:
         # The electronic dossier goes to the agency once received, not once filed.
         dossier.transfer_due_at = worktime.add_working_time(at, timedelta(hours=1), calendar)
+    payload: dict[str, Any] = {"due_at": dossier.due_at}
+    if dossier.online_reference and dossier.code == dossier.online_reference:
+        # Accepted at the check: the filing now takes the site's official code of the day.
+        unit_id = dossier.receiving_site.unit_id
+        day = clock_local(at).date()
+        dossier.code = format_code(unit_id, day, next_sequence(unit_id=unit_id, day=day))
+        payload["code"] = dossier.code
     dossier.status = Status.RECEIVED
     dossier.received_by = actor.user
     dossier.custodian_site = site or dossier.receiving_site
@@ -972,6 +992,7 @@ def dossier_accept_online(
     _save(
         dossier,
         [
+            "code",
             "status",
             "received_by",
             "custodian_site",
@@ -992,7 +1013,7 @@ def dossier_accept_online(
         actor=actor,
         from_status=before,
         site=site,
-        payload={"due_at": dossier.due_at},
+        payload=payload,
     )
     notify_on_commit(dossier=dossier, event=NotificationEvent.RECEIVED)
     return dossier

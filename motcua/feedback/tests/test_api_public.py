@@ -14,14 +14,25 @@ from motcua.feedback.tests.helpers import (
     delivered,
     in_progress,
 )
-from motcua.public.throttle import LOOKUPS_PER_WINDOW
+from motcua.public.limits import limit
+from motcua.public.tests.helpers import sent_code
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
+def one_time_code(client, code, verifier=PHONE_DIGITS) -> str:
+    """Have the applicant's code sent, and read it from the SMS ("000000" for wrong digits)."""
+    url = f"/api/v1/public/dossiers/{code}/one-time-code"
+    if verifier not in (PHONE_DIGITS, "2345"):
+        return "000000"
+    sent = client.post(url, {"verifier": verifier}, content_type=JSON)
+    return sent_code() if sent.status_code == 202 else "000000"
+
+
 def rate(client, code, **body):
     data = {"verifier": PHONE_DIGITS, "level": "satisfied", **body}
+    data.setdefault("one_time_code", one_time_code(client, code, data["verifier"]))
     return client.post(f"/api/v1/public/dossiers/{code}/rating", data, content_type=JSON)
 
 
@@ -87,7 +98,7 @@ def test_a_bad_criterion_is_named_in_the_problem(client, dossier):
 
 
 def test_ratings_count_against_the_lookup_limit(client, dossier):
-    for _ in range(LOOKUPS_PER_WINDOW):
+    for _ in range(limit("lookup_failures_per_code")):
         assert rate(client, dossier.code, verifier="0000").status_code == 404
     blocked = rate(client, dossier.code)
     assert blocked.status_code == 429 and blocked["Retry-After"]
@@ -111,7 +122,11 @@ def test_a_complaint_about_a_dossier_needs_its_digits(client, dossier):
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "verifier"
     wrong = send(client, dossier_code=dossier.code, verifier="0000")
     assert wrong.status_code == 404
-    made = send(client, dossier_code=dossier.code, verifier=PHONE_DIGITS, site="")
+    no_code = send(client, dossier_code=dossier.code, verifier=PHONE_DIGITS, site="")
+    assert no_code.status_code == 422  # the one-time code is needed too
+    otp = one_time_code(client, dossier.code)
+    made = send(client, dossier_code=dossier.code, verifier=PHONE_DIGITS, site="",
+                one_time_code=otp)  # fmt: skip
     assert made.status_code == 201 and made.json()["dossier"] == dossier.code
     assert Complaint.objects.get().agency.code == "SO-TP"
 

@@ -9,6 +9,7 @@ import pytest
 
 from motcua.feedback.models import Rating
 from motcua.feedback.tests.helpers import PHONE_DIGITS, delivered
+from motcua.public.tests.helpers import sent_code  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +28,12 @@ def test_a_citizen_rates_a_delivered_dossier_from_the_lookup(open_session, peopl
     page = citizen.go(f"/tra-cuu/?ma={dossier.code}")
     page.fill("#id_so", PHONE_DIGITS)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    # Acting as the applicant: a one-time code, sent by SMS, confirms it is them.
+    page.locator("#send-code").click()
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_otp", sent_code())
+    page.locator("form.pform button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     page.locator("#rate-link").click()
     page.wait_for_url(re.compile(r"/danh-gia/\?t="))

@@ -18,6 +18,7 @@ from motcua.feedback.tests.helpers import (
     delivered,
     personal_data,
 )
+from motcua.public.tests.helpers import sent_code  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -81,13 +82,23 @@ def test_no_public_page_shows_personal_data(client, world):
 def test_no_public_endpoint_answers_personal_data(client, world, people, clock):
     answered, waiting = world["answered"], world["waiting"]
     fresh = delivered(people, clock)
+
+    def otp():
+        client.post(
+            f"/api/v1/public/dossiers/{fresh.code}/one-time-code",
+            {"verifier": PHONE_DIGITS},
+            content_type=JSON,
+        )
+        return sent_code()
+
     responses = [
         client.post(f"/api/v1/public/dossiers/{fresh.code}/rating",
-                    {"verifier": PHONE_DIGITS, "level": "satisfied", "comment": COMMENT},
-                    content_type=JSON),
+                    {"verifier": PHONE_DIGITS, "level": "satisfied", "comment": COMMENT,
+                     "one_time_code": otp()}, content_type=JSON),
         client.post("/api/v1/public/complaints",
                     {"kind": "complaint", "subject": "Chờ", "content": "Chờ lâu", **SENDER,
-                     "dossier_code": fresh.code, "verifier": PHONE_DIGITS}, content_type=JSON),
+                     "dossier_code": fresh.code, "verifier": PHONE_DIGITS,
+                     "one_time_code": otp()}, content_type=JSON),
         client.get(f"/api/v1/public/complaints/{answered.code}", {"verifier": SENDER_DIGITS}),
         client.post(f"/api/v1/public/complaints/{waiting.code}/information",
                     {"verifier": SENDER_DIGITS, "content": "Tầng 1"}, content_type=JSON),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from urllib.parse import parse_qs
 
 import pytest
@@ -19,7 +20,7 @@ from motcua.feedback.tests.helpers import (
     delivered,
     in_progress,
 )
-from motcua.public.tests.helpers import vi
+from motcua.public.tests.helpers import confirmed, vi
 
 
 def raw(message: str) -> str:
@@ -32,7 +33,12 @@ pytestmark = pytest.mark.django_db
 
 
 def look(client, code, digits=PHONE_DIGITS):
-    return client.post("/tra-cuu/", {"ma": code, "so": digits})
+    """The lookup, then (when the digits are right) the one-time code's confirmation: the
+    page with the links that act as the applicant."""
+    looked = client.post("/tra-cuu/", {"ma": code, "so": digits})
+    if looked.status_code != 200:
+        return looked
+    return SimpleNamespace(content=confirmed(client, code, digits).encode(), status_code=200)
 
 
 def token_of(html: str, path: str) -> str:
@@ -164,12 +170,12 @@ def test_mistakes_are_shown_next_to_their_fields(client, people):
     assert 'id="f-subject"' in html and not Complaint.objects.exists()
 
 
-def test_a_dossier_named_with_wrong_digits_is_refused_next_to_its_code(client, dossier):
-    response = client.post("/gop-y/", complaint_data(dossier_code=dossier.code, verifier="0000"))
-    assert response.status_code == 404
-    assert 'class="pfield has-error" id="f-dossier_code"' in response.content.decode()
+def test_a_dossier_cannot_be_named_with_four_digits_alone(client, dossier):
+    page = client.get("/gop-y/").content.decode()
+    assert 'name="dossier_code"' not in page and 'name="verifier"' not in page
+    assert 'id="about-dossier"' in page  # look it up and confirm with the code first
     made = client.post("/gop-y/", complaint_data(dossier_code=dossier.code, verifier=PHONE_DIGITS))
-    assert made.status_code == 302 and Complaint.objects.get().dossier == dossier
+    assert made.status_code == 302 and Complaint.objects.get().dossier is None
 
 
 def test_from_the_lookup_the_dossier_is_known_without_its_digits(client, dossier):
@@ -218,10 +224,11 @@ def test_the_sent_page_needs_its_token(client, people):
     assert client.get("/gop-y/da-gui/", {"t": proof_for("PAKN-260310-0001")}).status_code == 403
 
 
-def test_public_posts_share_the_lookup_limit(client, people):
-    from motcua.public.throttle import LOOKUPS_PER_WINDOW
+def test_public_posts_are_limited_per_client(client, people):
+    from motcua.public.limits import limit
 
-    for _ in range(LOOKUPS_PER_WINDOW):
-        client.post("/gop-y/theo-doi/", {"ma": "PAKN-260310-0001", "so": "0000"})
+    for _ in range(limit("feedback_per_address")):
+        assert client.post("/gop-y/", complaint_data()).status_code == 302
     blocked = client.post("/gop-y/", complaint_data())
-    assert blocked.status_code == 429 and not Complaint.objects.exists()
+    assert blocked.status_code == 429 and blocked["Retry-After"]
+    assert Complaint.objects.count() == limit("feedback_per_address")

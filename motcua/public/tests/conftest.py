@@ -18,3 +18,12 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    """One-time codes go through the SMS backend that keeps its messages."""
+    from motcua.dossiers.sms import LocmemSmsBackend
+
+    settings.SMS_BACKEND = "motcua.dossiers.sms.LocmemSmsBackend"
+    LocmemSmsBackend.outbox.clear()

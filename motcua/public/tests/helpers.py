@@ -59,3 +59,32 @@ def filing_data(**changes) -> dict:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+SMS_BACKEND = "motcua.dossiers.sms.LocmemSmsBackend"
+
+
+def sent_code() -> str:
+    """The one-time code in the last SMS sent (the tests' SMS backend keeps them)."""
+    import re
+
+    from motcua.dossiers.sms import LocmemSmsBackend
+
+    return re.search(r": (\d{6}) \(", LocmemSmsBackend.outbox[-1].text).group(1)
+
+
+def ticket_of(html: str) -> str:
+    import re
+    from html import unescape
+
+    return unescape(re.search(r'name="t" value="([^"]+)"', html).group(1))
+
+
+def confirmed(client, code: str, digits: str = "4321") -> str:
+    """Look ``code`` up, ask for the one-time code, read it from the SMS and enter it: the
+    page that follows, with the links to the result, the rating and a complaint."""
+    ticket = ticket_of(client.post("/tra-cuu/", {"ma": code, "so": digits}).content.decode())
+    client.post("/tra-cuu/xac-thuc/", {"t": ticket, "act": "send"})
+    page = client.post("/tra-cuu/xac-thuc/", {"t": ticket, "act": "check", "otp": sent_code()})
+    assert page.status_code == 200, page.content.decode()[:3000]
+    return page.content.decode()

@@ -8,8 +8,8 @@ import pytest
 
 from motcua.dossiers.choices import Status
 from motcua.dossiers.tests.helpers import advance, justice_procedure, receive, submit_online
+from motcua.public.limits import limit
 from motcua.public.tests.helpers import personal_data
-from motcua.public.throttle import LOOKUPS_PER_WINDOW
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,9 @@ def test_the_applicant_reads_the_status_without_an_account(client, dossier):
 def test_only_whitelisted_fields_are_answered(client, dossier):
     body = api(client, dossier.code, "2345").json()
     assert set(body) == {
-        "code", "procedure", "applicant", "channel", "status", "submitted_at", "check_due_at",
-        "appointment", "finished_at", "delivered_at", "outcome", "received_at",
-        "competent_agency", "result", "reason", "to_add", "timeline",
+        "code", "online_reference", "procedure", "applicant", "channel", "status",
+        "submitted_at", "check_due_at", "appointment", "finished_at", "delivered_at",
+        "outcome", "received_at", "competent_agency", "result", "reason", "to_add", "timeline",
     }  # fmt: skip
 
 
@@ -81,8 +81,8 @@ def test_no_answer_holds_personal_data_nor_staff_names(client, people, clock):
 
 
 def test_the_api_shares_the_limit_of_the_page(client, dossier):
-    for _ in range(LOOKUPS_PER_WINDOW - 1):
-        api(client, dossier.code, "0000")
+    for n in range(limit("lookups_per_address") - 1):  # other codes: none is locked
+        api(client, f"000.01.HC.H26-260310-{9000 + n}", "0000")
     assert client.post("/tra-cuu/", {"ma": dossier.code, "so": "4321"}).status_code == 200
     response = api(client, dossier.code, "4321")
     assert response.status_code == 429

@@ -7,6 +7,7 @@ check queue and receives it; the citizen's lookup then shows it received.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -30,6 +31,13 @@ def expect_text(page, text: str) -> None:
     except Exception:  # noqa: BLE001 - say what was on the page instead
         body = page.locator("body").inner_text()
         raise AssertionError(f"{text!r} not on {page.url}: {body[:1500]}") from None
+
+
+def shot(page, name: str) -> None:
+    """Save a screenshot when ``MOTCUA_SCREENSHOTS`` names a folder (to look at the pages)."""
+    folder = os.environ.get("MOTCUA_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def a_file(name: str, extra: bytes = b"") -> dict:
@@ -78,6 +86,8 @@ def test_a_citizen_files_online_then_looks_the_dossier_up(open_session, people, 
     dossier = Dossier.objects.get()
     assert dossier.status == "submitted" and dossier.components.exclude(sha256="").count() == 2
     assert page.locator("#filed-code").inner_text() == dossier.code
+    assert page.locator("#reference-note").count() == 1  # not yet the official code
+    shot(page, "filed-reference")
 
     # 4. The lookup, prefilled from the page after filing: the phone's last four digits.
     page.locator(f"a[href='/tra-cuu/?ma={dossier.code}']").click()
@@ -101,14 +111,22 @@ def test_a_citizen_files_online_then_looks_the_dossier_up(open_session, people, 
     staff.wait_for_load_state("networkidle")
     staff.locator("#act-receive button[type=submit]").click()
     staff.wait_for_load_state("networkidle")
-    assert staff.locator(f"a[href$='/dossiers/{dossier.code}/forms/receipt.pdf']").count() == 1
+    reference = dossier.code
     dossier.refresh_from_db()
     assert dossier.status == "received"
+    # Received at the check: the official code of the day, the reference kept beside it.
+    assert reference.startswith("TT-") and dossier.code == "000.01.HC.H26-260310-0001"
+    assert dossier.online_reference == reference
+    assert staff.locator(f"a[href$='/dossiers/{dossier.code}/forms/receipt.pdf']").count() == 1
 
-    # 6. The citizen looks again: received, with an appointment.
-    page = citizen.go(f"/tra-cuu/?ma={dossier.code}")
+    # 6. The citizen looks again with the reference they hold: received, with an appointment,
+    # under its official code.
+    page = citizen.go(f"/tra-cuu/?ma={reference}")
     page.fill("#id_so", "2345")  # the ID number's last four digits work too
     page.locator(".lookup-form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     expect_text(page, "Được tiếp nhận")
     assert page.locator(".facts .due").count() == 1
+    assert page.locator("#r-code").inner_text() == dossier.code
+    expect_text(page, reference)
+    shot(page, "lookup-after-check")

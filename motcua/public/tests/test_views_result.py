@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
 from motcua.dossiers.tests.samples import assert_safe_download, pdf_bytes
+from motcua.public.tests.helpers import confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,14 @@ def completed(people, clock, *, return_method: str, with_file: bool = True):
 
 
 def look(client, code: str):
-    return client.post("/tra-cuu/", {"ma": code, "so": "4321"})
+    """The lookup and the one-time code's confirmation, which offers the download."""
+    return SimpleNamespace(content=confirmed(client, code).encode())
+
+
+def test_four_digits_alone_offer_no_download(client, people, clock):
+    dossier = completed(people, clock, return_method="online")
+    html = client.post("/tra-cuu/", {"ma": dossier.code, "so": "4321"}).content.decode()
+    assert download_link(html) is None and 'id="send-code"' in html
 
 
 def download_link(html: str) -> str | None:

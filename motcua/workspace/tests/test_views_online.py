@@ -132,6 +132,18 @@ def test_receiving_starts_the_clock_from_the_filing_and_offers_form_01(officer, 
     assert officer.get(f"/api/v1/dossiers/{dossier.code}/forms/receipt.pdf").status_code == 200
 
 
+def test_receiving_gives_the_official_code_and_the_reference_leads_to_it(officer, clock):
+    dossier = file_online()
+    reference = dossier.code
+    assert reference.startswith("TT-")
+    response = officer.post(check_url(dossier), {"act": "receive", "version": dossier.version})
+    dossier.refresh_from_db()
+    assert dossier.code == "000.01.HC.H26-260310-0001"  # the day's first official number
+    assert response["Location"] == f"/workspace/online/{dossier.code}/"
+    stale = officer.get(f"/workspace/online/{reference}/")  # a page left open
+    assert stale.status_code == 302 and stale["Location"] == response["Location"]
+
+
 def test_sending_back_lists_what_is_missing_on_form_02(officer):
     dossier = file_online()
     data = {

@@ -328,6 +328,16 @@ def _done_message(dossier: Dossier) -> str:
 @officer_view
 def check(request: HttpRequest, code: str) -> HttpResponse:
     """The filing of one online dossier and the three decisions; ``?file=<n>`` opens a file."""
+    official = (
+        Dossier.objects.filter(online_reference=code.strip().upper())
+        .exclude(code=code.strip().upper())
+        .values_list("code", flat=True)
+        .first()
+    )
+    if official:  # received meanwhile under its official code (a page left open)
+        if request.method == "GET":
+            return redirect("workspace:online_check", code=official)
+        code = official  # a decision sent from it meets the dossier's version (409)
     dossier = _checked_here(request, code)
     if request.method == "GET":
         if "file" in request.GET:

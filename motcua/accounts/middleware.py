@@ -7,6 +7,7 @@ carry no session and are not concerned.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,7 +25,6 @@ from motcua.accounts.policy import (
     SIGNED_IN_AT,
     needs_second_factor,
 )
-from motcua.core import clock
 
 #: Where a person must have passed the second factor, when their post requires one.
 GUARDED = ("/workspace/", "/admin/", "/api/")
@@ -53,7 +53,7 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         if SESSION_KEY in session:
-            now = clock.now().timestamp()
+            now = time.time()
             started = session.get(SIGNED_IN_AT)
             seen = session.get(LAST_SEEN_AT)
             if started is None or seen is None:

@@ -7,7 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from motcua.core import clock
 from motcua.dossiers.permissions import actor_for
 
-#: Session keys: when the person signed in and when they were last seen (POSIX seconds).
+#: Session keys: when the person signed in and when they were last seen (POSIX seconds of
+#: the wall clock, not the project's clock, which tests and simulations move).
 SIGNED_IN_AT = "motcua_signed_in_at"
 LAST_SEEN_AT = "motcua_last_seen_at"
 #: Set in the fresh session of a person signed out for a limit; the sign-in page explains.

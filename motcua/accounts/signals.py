@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from motcua.accounts.policy import HAS_DEVICE, LAST_SEEN_AT, SIGNED_IN_AT
-from motcua.core import clock
 
 log = logging.getLogger("motcua.accounts")
 
@@ -20,7 +20,7 @@ def _address(request) -> str:
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        now = clock.now().timestamp()
+        now = time.time()
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
         from motcua.accounts.devices import has_device

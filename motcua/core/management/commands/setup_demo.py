@@ -75,9 +75,7 @@ class Command(BaseCommand):
         needing = [u for u in users if needs_second_factor(u)]
         if not needing:
             return
-        self.stdout.write(
-            self.style.SUCCESS("Second factor (authenticator keys, shown once):")
-        )
+        self.stdout.write(self.style.SUCCESS("Second factor (authenticator keys, shown once):"))
         for user in needing:
             key = totp_secret(demo_totp_create(user=user)).replace(" ", "")
             self.stdout.write(f"  {user.username:<14}  {key}")

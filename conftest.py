@@ -51,6 +51,10 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # PBKDF2 costs about a second per account on a busy runner; the hasher is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests move Django's clock by days (the clock fixture); the stored session would expire
+    # with them. The 12-hour limit itself is the session middleware's, on the wall clock, and
+    # has its own test (motcua/accounts/tests/test_views.py).
+    settings.SESSION_COOKIE_AGE = 60 * 86400
 
 
 @pytest.fixture(autouse=True)

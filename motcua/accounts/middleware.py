@@ -45,7 +45,8 @@ OPEN = (
 
 
 class SessionLimitsMiddleware:
-    """Sign out a session idle for ``SESSION_IDLE_SECONDS`` or older than ``SESSION_COOKIE_AGE``."""
+    """Sign out a session idle for ``SESSION_IDLE_SECONDS`` or older than
+    ``SESSION_MAX_SECONDS``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,7 +62,7 @@ class SessionLimitsMiddleware:
                 session[SIGNED_IN_AT] = started = now
                 session[LAST_SEEN_AT] = seen = now
             ended = None
-            if now - started > settings.SESSION_COOKIE_AGE:
+            if now - started > settings.SESSION_MAX_SECONDS:
                 ended = "absolute"
             elif now - seen > settings.SESSION_IDLE_SECONDS:
                 ended = "idle"

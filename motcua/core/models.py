@@ -72,7 +72,7 @@ class ApiToken(models.Model):
     #: Every token ends; tokens made before expiry existed were given one by the migration.
     expires_at = models.DateTimeField(_("expires at"), null=True)
     #: A read-only token is refused on POST, PUT, PATCH and DELETE (403).
-    read_only = models.BooleanField(_("read only"), default=False)
+    read_only = models.BooleanField(_("read only"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("API token")

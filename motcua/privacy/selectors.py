@@ -14,6 +14,8 @@ WATCHERS = {Role.CENTER_DIRECTOR, Role.INSPECTOR}
 def may_see_viewers(actor: Actor) -> bool:
     from motcua.organization.models import Assignment
 
+    if not actor.sees_all:  # both watchers see every dossier; most readers ask nothing more
+        return False
     return (
         Assignment.objects.filter(user_id=actor.user.pk, role__in=WATCHERS).on(actor.day).exists()
     )

@@ -113,7 +113,9 @@ AXES_LOCKOUT_CALLABLE = "motcua.accounts.views.locked_out"
 AXES_VERBOSE = True
 
 SESSION_IDLE_SECONDS = env.as_int(env.SESSION_IDLE_MINUTES) * 60
-SESSION_COOKIE_AGE = env.as_int(env.SESSION_MAX_HOURS) * 3600
+# Enforced by motcua.accounts.middleware on the wall clock; the cookie ends with it.
+SESSION_MAX_SECONDS = env.as_int(env.SESSION_MAX_HOURS) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 API_TOKEN_DAYS = env.as_int(env.API_TOKEN_DAYS)
 
 OTP_TOTP_ISSUER = "motcua"

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='read_only',
-            field=models.BooleanField(default=False, verbose_name='read only'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='read only'),
         ),
         migrations.RunPython(give_existing_tokens_an_end, migrations.RunPython.noop),
     ]

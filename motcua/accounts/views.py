@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_otp
 from django.conf import settings
@@ -40,7 +41,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_next(request))
     if not dev.has_device(request.user):
-        return redirect(f"{reverse('accounts:setup')}?next={_next(request)}")
+        return redirect(f"{reverse('accounts:setup')}?{urlencode({'next': _next(request)})}")
     error = ""
     if request.method == "POST":
         token = request.POST.get("token", "").strip().replace(" ", "")
@@ -71,7 +72,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     password could add the thief's own app).
     """
     if dev.has_device(request.user) and not request.user.is_verified():
-        return redirect(f"{reverse('accounts:verify')}?next={_next(request)}")
+        return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': _next(request)})}")
     error = ""
     if request.method == "POST":
         try:
@@ -187,7 +188,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:security")
 
 
-def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
+def locked_out(request: HttpRequest, original_response=None, credentials: dict | None = None):
     """django-axes calls this instead of signing in a locked account (every sign-in path)."""
     minutes = int(settings.AXES_COOLOFF_TIME / timedelta(minutes=1))
     response = render(request, LOCKED_TEMPLATE, {"minutes": minutes}, status=429)

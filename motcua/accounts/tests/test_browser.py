@@ -23,6 +23,15 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(settings.BASE_DIR) / "docs" / "screenshots" / f"{name}.png"))
 
 
+def password_step(session, username: str):
+    page = session.go("/workspace/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "motcua-test-pass")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 @pytest.fixture
 def clock(monkeypatch):
     from motcua.dossiers.tests.conftest import Clock
@@ -32,11 +41,7 @@ def clock(monkeypatch):
 
 def test_a_director_sets_up_then_signs_in_with_the_second_factor(open_session, people):
     session = open_session()
-    page = session.go("/workspace/login/")
-    page.fill("#id_username", "gd.cn01")
-    page.fill("#id_password", "motcua-test-pass")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page = password_step(session, "gd.cn01")
     assert "/workspace/security/setup/" in page.url
     assert page.locator("img[alt='Mã QR của khóa xác thực']").is_visible()
     shot(page, "second-factor-setup")
@@ -53,11 +58,7 @@ def test_a_director_sets_up_then_signs_in_with_the_second_factor(open_session, p
     # Next time: the password, then the code.
     session.close()
     session = open_session()
-    page = session.go("/workspace/login/")
-    page.fill("#id_username", "gd.cn01")
-    page.fill("#id_password", "motcua-test-pass")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page = password_step(session, "gd.cn01")
     assert "/workspace/security/verify/" in page.url
     page.fill("#id_token", "000000")
     page.click("main button[type=submit]")

@@ -5,36 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from motcua.core.errors import PermissionDenied
-from motcua.dossiers.choices import Status
-from motcua.dossiers.services import lifecycle as svc
-from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
 from motcua.organization.tests.factories import StaffProfileFactory
 from motcua.privacy.models import Channel, DataAccess
 from motcua.privacy.services import citizen_data_export
 
 pytestmark = pytest.mark.django_db
-
-SCAN = b"%PDF-1.4\n% the declaration, scanned\n"
-RESULT = b"%PDF-1.4\n% the result, signed\n"
-
-
-@pytest.fixture
-def completed(people, clock, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    clock.set(2026, 3, 10, 9, 0)
-    dossier = receive(people, justice_procedure(), components=[
-        svc.ComponentIn(order=1, file=SimpleUploadedFile("a.pdf", SCAN)),
-        svc.ComponentIn(order=2),
-    ])  # fmt: skip
-    dossier = advance(people, dossier, Status.IN_PROGRESS)
-    return svc.dossier_complete(
-        actor=actor(people["leader_tp"]), code=dossier.code,
-        result_file=SimpleUploadedFile("kq.pdf", RESULT),
-    )  # fmt: skip
 
 
 def rows(user) -> list[tuple[str, int | None, str]]:

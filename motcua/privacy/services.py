@@ -8,7 +8,7 @@ import json
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -16,20 +16,37 @@ from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.core.text import normalize
 from motcua.privacy.models import Channel, DataAccess
 
+#: One statement on PostgreSQL: the row, committed without waiting for the WAL to reach the
+#: disk (``synchronous_commit`` off for this transaction only). A read then costs one round
+#: trip and no flush; a database crash can lose the last fraction of a second of log rows,
+#: never corrupt them (docs/decisions/0012, docs/benchmarks.md).
+_PG_INSERT = """
+WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
+INSERT INTO privacy_dataaccess (at, user_id, dossier_id, channel, detail)
+SELECT %s, %s, %s, %s, %s FROM quick
+"""
+
 
 def access_record(
     *, user: AbstractBaseUser, channel: Channel, dossier_id: int | None = None, detail: str = ""
 ) -> None:
-    """Record that ``user`` read personal data: one INSERT, in the caller's transaction.
+    """Record that ``user`` read personal data: one INSERT.
 
     Not atomic of its own: a read has nothing else to keep consistent with, and a savepoint
-    would double the cost. Anonymous callers (the public lookup has its own rules) are not
-    staff reads and are not recorded.
+    would double the cost. Inside a caller's transaction the row is part of it (an ordinary
+    insert); on its own, on PostgreSQL, it commits without waiting for the disk. Anonymous
+    callers (the public lookup has its own rules) are not staff reads and are not recorded.
     """
     if not getattr(user, "is_authenticated", False):
         return
+    row = (clock.now(), user.pk, dossier_id, str(channel), detail[:200])
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_INSERT, row)
+        return
+    at, user_id, dossier_id, channel, detail = row
     DataAccess.objects.create(
-        at=clock.now(), user_id=user.pk, dossier_id=dossier_id, channel=channel, detail=detail[:200]
+        at=at, user_id=user_id, dossier_id=dossier_id, channel=channel, detail=detail
     )
 
 

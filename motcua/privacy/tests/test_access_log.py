@@ -116,3 +116,25 @@ def test_the_log_is_append_only_in_postgresql(people, completed):
     with pytest.raises(DatabaseError), transaction.atomic():
         DataAccess.objects.all().delete()
     assert DataAccess.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_postgresql_writes_the_row_in_one_quick_statement(
+    django_user_model, django_assert_num_queries
+):
+    from django.db import connection
+
+    from motcua.privacy.services import access_record
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the quick path is PostgreSQL's")
+    user = django_user_model.objects.create_user("doc.gia", password="x-not-used-9")
+    assert not connection.in_atomic_block
+    with django_assert_num_queries(1):
+        access_record(user=user, channel=Channel.LEDGER, detail="so-theo-doi.csv")
+    row = DataAccess.objects.get()
+    assert (row.user_id, row.channel, row.detail) == (user.pk, "ledger", "so-theo-doi.csv")
+    with connection.cursor() as cursor:  # the setting was the transaction's only
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

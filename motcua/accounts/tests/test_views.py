@@ -252,3 +252,18 @@ def test_the_password_change_page_refuses_a_short_password(client, people):
 def test_the_lockout_page_has_its_own_address(client):
     response = client.get("/workspace/security/locked/")
     assert response.status_code == 429 and "Tài khoản đang bị tạm khóa" in response.content.decode()
+
+
+def test_passkeys_offer_registration_to_a_verified_person_only(client, people):
+    """django-otp-webauthn's ceremony starts (the browser side needs a real authenticator)."""
+    director = people["director_cn01"]
+    client.force_login(director, verified=False)
+    refused = client.post("/workspace/security/webauthn/registration/begin/")
+    assert refused.status_code == 302 and "/security/setup/" in refused["Location"]
+    client.force_login(director)
+    begun = client.post("/workspace/security/webauthn/registration/begin/")
+    assert begun.status_code == 200, begun.content[:300]
+    options = begun.json()
+    assert options["challenge"] and options["rp"]["id"] == "localhost"
+    page = client.get("/workspace/security/").content.decode()
+    assert 'id="passkey-registration-placeholder"' in page and "otp_webauthn_config" in page

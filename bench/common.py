@@ -76,7 +76,7 @@ def server_command(server: str, *, workers: int, threads: int, port: int) -> lis
             str(BIN / "granian"), "--interface", "wsgi", "motcua.wsgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             "--blocking-threads", str(threads), "--runtime-threads", "1",
-            "--log-level", "warning",
+            "--respawn-failed-workers", "--log-level", "warning",
         ]  # fmt: skip
     return [
         str(BIN / "gunicorn"), "motcua.wsgi", "-w", str(workers), "-k", "gthread",

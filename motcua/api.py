@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from motcua.catalog.api import router as catalog_router
-from motcua.core.api import install_problem_handlers
+from motcua.core.api import CleaningParser, install_problem_handlers
 from motcua.dossiers.api import router as dossiers_router
 from motcua.feedback.api import router as feedback_router
 from motcua.organization.api import router as organization_router
@@ -21,6 +21,7 @@ class UnicodeJSONRenderer(JSONRenderer):
 
 api = NinjaAPI(
     renderer=UnicodeJSONRenderer(),
+    parser=CleaningParser(),
     title="motcua API",
     version="1",
     description=(

@@ -1,15 +1,9 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from motcua.api import api
 from motcua.core import views as core_views
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
 
 admin.site.site_header = _("motcua – Public Administrative Service Center")
 admin.site.site_title = _("motcua administration")
@@ -19,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
     # Passkeys (django-otp-webauthn reverses its own "otp_webauthn" namespace).
     path("workspace/security/webauthn/", include("django_otp_webauthn.urls")),
     path("workspace/security/", include("motcua.accounts.urls")),
@@ -30,5 +24,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
 ]
 
+handler400 = "motcua.core.views.bad_request"
 handler404 = "motcua.core.views.not_found"
 handler500 = "motcua.core.views.server_error"

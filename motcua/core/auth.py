@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
 
 from motcua.core import clock
 from motcua.core.errors import PermissionDenied
@@ -71,6 +73,32 @@ class TokenAuth(HttpBearer):
         _record_use(token_id, digest)
         request.user = user
         return user
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The session of a signed-in person. Without one the answer is 401 (Ninja's own checked
+    the CSRF token first, so an anonymous action got 403 "CSRF check Failed"); a session
+    without the CSRF token gets a translated 403."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request) is not None:
+            raise CsrfFailed(
+                _(
+                    "The security token (CSRF) of this session is missing or wrong; "
+                    "reload the page and try again."
+                )
+            )
+        return request.COOKIES.get(self.param_name)
 
 
 #: Use as ``auth=STAFF_AUTH`` on every endpoint that needs a signed-in person or integration.

@@ -17,6 +17,7 @@ from ninja.responses import Status as HttpStatus
 
 from motcua.core import clock
 from motcua.core.auth import STAFF_AUTH
+from motcua.core.downloads import attachment
 from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import rules
 from motcua.dossiers.choices import (
@@ -638,9 +639,7 @@ def component_attach(
 
 
 def _download(download: StoredDownload) -> FileResponse:
-    return FileResponse(
-        download.file, content_type=download.content_type or None, filename=download.name
-    )
+    return attachment(download.file, filename=download.name, content_type=download.content_type)
 
 
 @router.get(

@@ -122,10 +122,10 @@ def dossier_list(*, actor: Actor, filters: DossierFilters) -> QuerySet[Dossier]:
         elif filters.state == "due_soon":
             from datetime import timedelta
 
-            from motcua.dossiers.services.lifecycle import calendar_for
             from motcua.worktime.rules import add_working_time
+            from motcua.worktime.selectors import calendar_for
 
-            horizon = add_working_time(now, timedelta(hours=8), calendar_for(None, now))
+            horizon = add_working_time(now, timedelta(hours=8), calendar_for(None))
             qs = qs.filter(due_at__gte=now, due_at__lte=horizon, paused_at__isnull=True)
     if filters.agency:
         qs = qs.filter(competent_agency__code=filters.agency)

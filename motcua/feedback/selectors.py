@@ -35,7 +35,6 @@ from motcua.dossiers.choices import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.selectors import dossiers_visible
-from motcua.dossiers.services.lifecycle import calendar_for
 from motcua.feedback import rules
 from motcua.feedback.choices import (
     CRITERION_SCORES,
@@ -53,6 +52,7 @@ from motcua.feedback.proofs import proof_for
 from motcua.public.selectors import verifier_matches
 from motcua.worktime.left import TimeLeft, time_left
 from motcua.worktime.rules import HANOI
+from motcua.worktime.selectors import calendar_for
 
 #: The one answer to an unknown complaint code and to wrong digits.
 COMPLAINT_NOT_FOUND = gettext_lazy(

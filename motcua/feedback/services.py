@@ -26,7 +26,7 @@ from motcua.dossiers.choices import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor, actor_for, site_by_code
 from motcua.dossiers.rules import phone_problem
-from motcua.dossiers.services.lifecycle import Errors, calendar_for
+from motcua.dossiers.services.lifecycle import Errors
 from motcua.feedback import rules
 from motcua.feedback.choices import (
     ComplaintAction,
@@ -40,6 +40,7 @@ from motcua.feedback.permissions import can_handle, can_read
 from motcua.feedback.proofs import complaint_code_from, dossier_code_from
 from motcua.feedback.selectors import COMPLAINT_NOT_FOUND, complaint_for_sender
 from motcua.public.selectors import NOT_FOUND_MESSAGE, verifier_matches
+from motcua.worktime.selectors import calendar_for
 
 MAX_COMMENT = 2000
 MAX_SUBJECT = 300

@@ -25,6 +25,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import lifecycle
 from motcua.dossiers.services.lifecycle import ApplicantIn, ComponentIn, Errors
 from motcua.organization.models import Site
+from motcua.worktime.selectors import clock_local
 
 # How long a second sending of the same form waits for the first to finish.
 RESEND_WAIT_SECONDS = 15
@@ -147,7 +148,7 @@ def _file(
     digest: str,
     at: datetime,
 ) -> tuple[Dossier, bool]:
-    version = version_in_force(procedure_code=procedure_code, day=lifecycle.clock_local(at).date())
+    version = version_in_force(procedure_code=procedure_code, day=clock_local(at).date())
     # Each file (checked once, by ``_checked``) is stored with the dossier it digitises, its
     # checksum in the submission's event: one event, and nothing written when one is refused.
     components = [

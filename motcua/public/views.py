@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.catalog.choices import CompetenceRule, OnlineLevel
 from motcua.catalog.models import Sector
 from motcua.core import clock
+from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.text import normalize
 from motcua.dossiers.choices import ApplicantKind, ReturnMethod
@@ -132,11 +133,7 @@ def result_download(request: HttpRequest) -> HttpResponse:
             status=404,
         )
     extension = PurePosixPath(result.name).suffix.lower()
-    response = FileResponse(
-        result.open("rb"), as_attachment=True, filename=f"{code}-ket-qua{extension}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(result.open("rb"), filename=f"{code}-ket-qua{extension}", content_type=None)
 
 
 # -- the catalogue -----------------------------------------------------------------------------

@@ -36,13 +36,12 @@ from django.db.models.functions import Cast, ExtractHour, ExtractMinute, Greates
 from motcua.core.refcache import reference_cache
 from motcua.dossiers.choices import Action, Channel, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.services.lifecycle import calendar_for
 from motcua.organization.choices import SiteKind
 from motcua.organization.models import Site
 from motcua.reports import indicators
 from motcua.reports.periods import day_start, days_between, hanoi_day
 from motcua.worktime.rules import HANOI, WorkCalendar, add_working_time
-from motcua.worktime.selectors import work_calendar
+from motcua.worktime.selectors import calendar_for
 
 OPEN_STATUSES = (
     Status.RECEIVED,
@@ -383,16 +382,8 @@ def _minutes_into_day(field_name: str, hours: tuple) -> Sum:
 
 
 def _calendar_over(site: Site, first: date, last: date) -> WorkCalendar:
-    """A calendar covering ``first``–``last``. ``calendar_for`` covers three years from its
-    start; a dossier received longer ago than that needs a wider one."""
-    start = day_start(first)
-    if last.year - first.year <= 2:
-        return calendar_for(site, start)
-    hours = tuple(tuple(p) for p in site.office_hours) if site.office_hours else None
-    return reference_cache.get_or_set(
-        ("reports", "calendar", first.year, last.year, hours),
-        lambda: work_calendar(years=range(first.year, last.year + 1), office_hours=hours),
-    )
+    """The site's continuous calendar, widened if ``first``–``last`` lie outside it."""
+    return calendar_for(site, first, last)
 
 
 def processing_time[K](
@@ -422,7 +413,7 @@ def processing_time[K](
     day_minutes: dict[int, int] = {}
     for members in by_hours.values():
         ids = [s.pk for s in members]
-        hours = calendar_for(members[0], start).office_hours
+        hours = calendar_for(members[0]).office_hours
         rows = {}
         for name in ("finished_at", "deemed_received_at"):
             rows[name] = list(

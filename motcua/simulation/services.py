@@ -64,7 +64,7 @@ from motcua.simulation.rows import agency_username, officer_username
 from motcua.simulation.samples import RESULT, SAMPLES, SCAN
 from motcua.simulation.selectors import reference_on
 from motcua.worktime.rules import HANOI
-from motcua.worktime.selectors import work_calendar
+from motcua.worktime.selectors import calendar_for
 
 User = get_user_model()
 
@@ -412,8 +412,8 @@ def simulation_until(end: date) -> datetime:
 
 
 def simulation_calendar(start: date, end: date):
-    """The working calendar of a run (two years beyond its end, as the services build it)."""
-    return work_calendar(years=range(start.year, end.year + 3))
+    """The working calendar of a run: the services' continuous one, covering the run."""
+    return calendar_for(None, start, end)
 
 
 def day_plans(*, day: date, seed: int, scale, calendar, until: datetime) -> list:

@@ -54,7 +54,7 @@ from motcua.transparency.choices import CITY_KEY, Dimension, FoldSource, MarkKin
 from motcua.transparency.measures import DossierFacts, EventFacts
 from motcua.transparency.models import DossierMark, Figure, FoldState
 from motcua.worktime.rules import DEFAULT_OFFICE_HOURS, HANOI, WorkCalendar, parse_office_hours
-from motcua.worktime.selectors import work_calendar
+from motcua.worktime.selectors import calendar_for
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +117,8 @@ def branch_of_code(*, wanted: Iterable[str] = (), fresh: bool = False) -> dict[s
 
 
 def _calendar(hours: tuple | None, first: date, last: date) -> WorkCalendar:
-    """A working calendar with ``hours`` covering the years of ``first``–``last``."""
-    return reference_cache.get_or_set(
-        ("transparency", "calendar", first.year, last.year, hours),
-        lambda: work_calendar(years=range(first.year, last.year + 1), office_hours=hours),
-    )
+    """The working calendar with ``hours``, covering ``first``–``last``."""
+    return calendar_for(hours, first, last)
 
 
 # -- accumulating deltas -----------------------------------------------------------------------

@@ -36,4 +36,5 @@ urlpatterns = [
     # Dashboards
     path("dashboard/branch/", dashboards.branch, name="branch_dashboard"),
     path("dashboard/center/", dashboards.center, name="center_dashboard"),
+    path("dashboard/continuity/", dashboards.continuity, name="continuity"),
 ]

@@ -84,7 +84,7 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DeadlineOut:
         )
     submitted = query.submitted_at.astimezone(rules.HANOI)
     first, last = rules.years_needed(submitted.date(), query.amount, query.unit)
-    calendar = selectors.work_calendar(years=range(first, last + 1))
+    calendar = selectors.calendar_for(None, date(first, 1, 1), date(last, 12, 31))
     try:
         deemed = rules.deemed_receipt(submitted, calendar, cutoff=cutoff)
         due = rules.due_at(deemed, query.amount, query.unit, calendar)

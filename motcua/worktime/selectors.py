@@ -1,21 +1,38 @@
-"""Reads of the working calendar: the ``holidays`` package plus the administrator's overrides."""
+"""Reads of the working calendar: the ``holidays`` package plus the administrator's overrides.
+
+:func:`calendar_for` is the front door: one continuous calendar from the network's first year
+to ten years past today (decision 0007), whatever moment a caller asks about.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 import holidays
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from motcua.core import clock
+from motcua.core.refcache import reference_cache
 from motcua.worktime.choices import OverrideKind
 from motcua.worktime.models import CalendarOverride
-from motcua.worktime.rules import DEFAULT_OFFICE_HOURS, WorkCalendar
+from motcua.worktime.rules import DEFAULT_OFFICE_HOURS, WorkCalendar, parse_office_hours
 
 COUNTRY = "VN"
+
+#: The calendar starts with the year of the network's first day (2024-12-01).
+FIRST_YEAR = 2024
+#: It reaches this many whole years past the current one (the clock's), so a process that
+#: lives over New Year moves its horizon with the clock.
+YEARS_AHEAD = 10
+#: A moment asked about is covered with this many years after it (the longest limits are a
+#: few months; Tết can add forty days).
+MARGIN_YEARS = 2
+
+Hours = tuple[tuple[str, str], ...] | None
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,17 @@ def work_calendar(
         raise ValueError("work_calendar needs at least one year")
     first, last = year_set[0], year_set[-1]
     # A contiguous range, so that ``WorkCalendar.years`` honestly describes what it covers.
+    return _combined(first, last, _overrides(first, last), office_hours)
+
+
+def _combined(
+    first: int,
+    last: int,
+    overrides: Iterable[tuple[date, str]],
+    office_hours: Sequence[Sequence[time | str]] | None,
+) -> WorkCalendar:
+    """The package's days of ``first``–``last`` with ``overrides`` applied over them."""
     days_off, working = (set(s) for s in _package_days(first, last))
-    overrides = CalendarOverride.objects.filter(
-        date__gte=date(first, 1, 1), date__lte=date(last, 12, 31)
-    ).values_list("date", "kind")
     for day, kind in overrides:
         if kind == OverrideKind.DAY_OFF:
             days_off.add(day)
@@ -64,6 +88,70 @@ def work_calendar(
         office_hours=DEFAULT_OFFICE_HOURS if office_hours is None else office_hours,
         years=(first, last),
     )
+
+
+def calendar_for(site_or_hours: object = None, *moments: date | datetime | None) -> WorkCalendar:
+    """The working calendar, with a site's office hours, continuous over the years.
+
+    ``site_or_hours`` is a site (anything with ``office_hours``), a list of periods like
+    ``[["07:30", "11:30"], ["13:30", "17:00"]]``, or ``None`` for the default hours. The
+    calendar covers every day from 1 January :data:`FIRST_YEAR` to 31 December ten years past
+    today; ``moments`` outside that (with :data:`MARGIN_YEARS` after them) widen it for that
+    call. Cached per process, by range and hours in the reference cache, and by the override
+    table's content below it, so an administrator's edit counts at once in this process (the
+    cache is emptied on save) and within ``REFERENCE_CACHE_SECONDS`` in the others, while an
+    unchanged table reuses the calendar already built with its index.
+    """
+    hours = office_hours_key(site_or_hours)
+    # The UTC year is enough for a ten-year horizon, and cheaper than Hanoi's date (hot path).
+    first, last = FIRST_YEAR, clock.now().year + YEARS_AHEAD
+    for moment in moments:
+        if moment is None or first < moment.year < last - MARGIN_YEARS:
+            continue  # well inside, whatever its zone
+        year = (clock_local(moment) if isinstance(moment, datetime) else moment).year
+        first, last = min(first, year), max(last, year + MARGIN_YEARS)
+    return reference_cache.get_or_set(
+        ("worktime", "calendar", first, last, hours),
+        lambda: _calendar(first, last, hours, _overrides(first, last)),
+    )
+
+
+def office_hours_key(site_or_hours: object) -> Hours:
+    """The office hours of a site, or the periods given, as a hashable key: ``None`` for the
+    default hours, else the periods as ``"HH:MM"`` strings (so that equal hours share one)."""
+    hours = getattr(site_or_hours, "office_hours", site_or_hours)
+    return _hours_key(tuple(tuple(p) for p in hours)) if hours else None
+
+
+@functools.lru_cache(maxsize=64)
+def _hours_key(hours: tuple) -> Hours:
+    periods = parse_office_hours(hours)
+    if periods == DEFAULT_OFFICE_HOURS:
+        return None
+    return tuple((a.isoformat("minutes"), b.isoformat("minutes")) for a, b in periods)
+
+
+def clock_local(moment: datetime) -> datetime:
+    """``moment`` on Hanoi's wall clock (the project's time zone)."""
+    return timezone.localtime(moment)
+
+
+def _overrides(first: int, last: int) -> tuple[tuple[date, str], ...]:
+    return tuple(
+        CalendarOverride.objects.filter(date__gte=date(first, 1, 1), date__lte=date(last, 12, 31))
+        .order_by("date")
+        .values_list("date", "kind")
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar(
+    first: int, last: int, hours: Hours, overrides: tuple[tuple[date, str], ...]
+) -> WorkCalendar:
+    """The calendar of the years with those overrides, its index built once (see above)."""
+    calendar = _combined(first, last, overrides, hours)
+    calendar.index  # noqa: B018 - built here, once, rather than on a request's first deadline
+    return calendar
 
 
 def calendar_days(*, start: date, end: date) -> list[CalendarDay]:
@@ -107,3 +195,19 @@ def _package_days(first: int, last: int) -> tuple[frozenset[date], frozenset[dat
         day for day in package.weekend_workdays if first <= day.year <= last and day not in days_off
     )
     return days_off, working
+
+
+def overrides_missing_for(*, today: date) -> int | None:
+    """The coming year, when it is December and no override is entered for it yet.
+
+    The government decides next year's swaps and working Saturdays late in the year; from
+    1 December the administrator and the Center's director are reminded to enter them (or to
+    confirm there are none by entering the decision that says so). ``None`` otherwise.
+    """
+    if today.month != 12:
+        return None
+    year = today.year + 1
+    entered = CalendarOverride.objects.filter(
+        date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
+    ).exists()
+    return None if entered else year

@@ -21,3 +21,19 @@ def test_fold_removes_diacritics_and_maps_d_bar():
 @given(st.text())
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+def test_invisible_characters_are_removed_and_a_name_of_them_alone_is_empty():
+    from motcua.core.text import scrub
+
+    assert normalize("\u200b\u200d\u2060") == ""
+    assert normalize("Nguy\u200bễn\ufeff Văn\u202e An") == "Nguyễn Văn An"
+    assert scrub("a\x00b\x07c\td\u200be") == "abc\tde"
+
+
+@given(st.text())
+def test_a_cleaned_text_has_nothing_left_to_clean(text):
+    from motcua.core.text import UNCLEAN, has_control, scrub
+
+    assert UNCLEAN.search(scrub(text)) is None
+    assert not has_control(normalize(scrub(text)))

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.contrib.staticfiles import finders
 
 
@@ -24,8 +25,9 @@ def test_home_speaks_vietnamese_first_and_english_on_request(client):
     assert "Public Administrative Service Center" in english
 
 
+@pytest.mark.django_db
 def test_healthz(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
 
 
 def test_openapi_and_docs_are_served(client):

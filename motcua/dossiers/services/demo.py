@@ -19,6 +19,7 @@ from motcua.dossiers.permissions import actor_for
 from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.models import Site
 from motcua.worktime.rules import HANOI
+from motcua.worktime.selectors import calendar_for
 
 User = get_user_model()
 
@@ -65,7 +66,7 @@ def demo_dossiers_create() -> list[str]:
         return []
     site = Site.objects.get(code="CN01")
     today = clock.today()
-    calendar = svc.calendar_for(site, datetime.combine(today, time(9), HANOI) - timedelta(30))
+    calendar = calendar_for(site)
     officer = actor_for(users["tiepnhan.cn1"], today)
     specialist = actor_for(users["chuyenvien.tayho"], today)
     leader = actor_for(users["lanhdao.tayho"], today)

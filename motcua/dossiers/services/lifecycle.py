@@ -43,7 +43,7 @@ from motcua.dossiers.choices import (
 )
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.errors import AlreadyExtended, ApologyTooLate, SupplementAlreadyRequested
-from motcua.dossiers.files import ALLOWED_UPLOADS, EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile
+from motcua.dossiers.files import EXTENSIONS, MAX_UPLOAD_BYTES, StoredFile, identify
 from motcua.dossiers.models import Dossier, DossierComponent, Handover, Regime
 from motcua.dossiers.notifications import NotificationEvent, notify_on_commit
 from motcua.dossiers.permissions import Actor, authorize, site_by_code
@@ -51,11 +51,12 @@ from motcua.dossiers.services.sequence import next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.worktime import rules as worktime
-from motcua.worktime.selectors import work_calendar
+
+# The calendar lives in worktime (decision 0007); re-exported for callers of ``svc.calendar_for``.
+from motcua.worktime.selectors import calendar_for, clock_local  # noqa: F401
 
 User = get_user_model()
 
-CALENDAR_YEARS_AHEAD = 2
 ONE_DAY_CLOSE = time(17, 0)
 
 
@@ -128,25 +129,6 @@ class Errors:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def calendar_for(site: Site | None, start: datetime):
-    """The working calendar from ``start``'s year, two years ahead, with the site's hours."""
-    year = clock_local(start).year
-    hours = site.office_hours if site is not None and site.office_hours else None
-    key = ("calendar", year, tuple(tuple(p) for p in hours) if hours else None)
-    return reference_cache.get_or_set(
-        key,
-        lambda: work_calendar(
-            years=range(year, year + CALENDAR_YEARS_AHEAD + 1), office_hours=hours
-        ),
-    )
-
-
-def clock_local(moment: datetime) -> datetime:
-    from django.utils import timezone
-
-    return timezone.localtime(moment)
 
 
 def _calendar(dossier: Dossier, at: datetime):
@@ -367,7 +349,7 @@ def _finish(dossier: Dossier, at: datetime, calendar) -> None:
 
 
 def _digest(uploaded: UploadedFile) -> tuple[str, int, str]:
-    """Check an upload's size and type by its first bytes; return (sha256, size, type)."""
+    """Check an upload's size, and its type by parsing it; return (sha256, size, type)."""
     size = uploaded.size or 0
     if size == 0:
         raise InvalidInput(_("The file is empty."), field="file")
@@ -377,13 +359,7 @@ def _digest(uploaded: UploadedFile) -> tuple[str, int, str]:
             % {"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024 // 1024},
             field="file",
         )
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    kind = next((t for t, magic in ALLOWED_UPLOADS.items() if head.startswith(magic)), None)
-    if kind is None:
-        raise InvalidInput(
-            _("Only PDF, JPEG and PNG files are accepted; this file is neither."), field="file"
-        )
+    kind = identify(uploaded.name or "", uploaded)
     uploaded.seek(0)
     sha = hashlib.sha256()
     for chunk in uploaded.chunks():

@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.dossiers.choices import Status
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
+from motcua.dossiers.tests.samples import assert_safe_download, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-SCAN = b"%PDF-1.4\n% the declaration, scanned\n"
-RESULT = b"%PDF-1.4\n% the result, signed\n"
+SCAN = pdf_bytes("the declaration, scanned")
+RESULT = pdf_bytes("the result, signed")
 
 
 @pytest.fixture
@@ -45,9 +46,11 @@ def test_the_scan_and_the_result_download_with_the_checksums_the_dossier_gives(
     scan = client.get(f"/api/v1/dossiers/{code}/components/1/file")
     assert scan.status_code == 200 and scan["Content-Type"] == "application/pdf"
     assert f'filename="{code}-01.pdf"' in scan["Content-Disposition"]
+    assert_safe_download(scan)
     assert hashlib.sha256(body(scan)).hexdigest() == components[0]["sha256"]
     result = client.get(f"/api/v1/dossiers/{code}/result")
     assert result.status_code == 200 and body(result) == RESULT
+    assert_safe_download(result)
     complete = [e for e in client.get(f"/api/v1/dossiers/{code}/events").json()
                 if e["action"] == "complete"][0]  # fmt: skip
     assert hashlib.sha256(RESULT).hexdigest() in str(complete["payload"])
@@ -78,3 +81,21 @@ def test_outside_the_scope_the_files_do_not_exist(client, people, completed):
         response = client.get(f"/api/v1/dossiers/{completed.code}/{path}")
         assert response.status_code == 404
         assert response.json()["detail"].startswith("Không có hồ sơ")
+
+
+def test_a_program_named_setup_exe_behind_pdf_bytes_is_refused(
+    client, people, clock, settings, tmp_path
+):
+    """Before: `%PDF-1.4\\nMZ…` named setup.exe was stored as a PDF."""
+    settings.MEDIA_ROOT = tmp_path
+    clock.set(2026, 3, 10, 9, 0)
+    dossier = receive(people, justice_procedure())
+    client.force_login(people["officer_cn01"])
+    url = f"/api/v1/dossiers/{dossier.code}/components/1/file"
+    program = b"%PDF-1.4\nMZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+    for name in ("setup.exe", "setup.pdf"):
+        response = client.post(url, {"file": SimpleUploadedFile(name, program)})
+        assert response.status_code == 422, name
+        assert response.json()["errors"][0]["field"] == "file"
+    accepted = client.post(url, {"file": SimpleUploadedFile("to-khai.pdf", SCAN)})
+    assert accepted.status_code == 200

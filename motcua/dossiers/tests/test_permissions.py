@@ -14,6 +14,7 @@ from motcua.dossiers.choices import Action, Status
 from motcua.dossiers.selectors import DossierFilters, dossier_list
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive, submit_online
+from motcua.dossiers.tests.samples import pdf_bytes
 from motcua.organization.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def _attempt(action: str, persona: str, user, code: str, people):
             site=here, reason="Không thuộc thẩm quyền", **common
         ),
         Action.ATTACH: lambda: svc.dossier_attach(
-            site=here, order=1, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"), **common
+            site=here, order=1, file=SimpleUploadedFile("a.pdf", pdf_bytes("test")), **common
         ),
         Action.TRANSFER: lambda: svc.dossier_transfer(site=here, **common),
         Action.ACCEPT: lambda: svc.dossier_accept(**common),

@@ -23,6 +23,7 @@ from motcua.dossiers.tests.helpers import (
     receive,
     submit_online,
 )
+from motcua.dossiers.tests.samples import pdf_bytes
 from motcua.organization.models import Site
 from motcua.worktime.choices import TimeLimitUnit
 
@@ -287,7 +288,7 @@ def test_scans_are_checked_and_stored_with_a_checksum(people, clock, settings, t
             actor=officer, code=dossier.code, order=1, site=cn01,
             file=SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf"),
         )  # fmt: skip
-    content = b"%PDF-1.4\n% scan of the declaration\n"
+    content = pdf_bytes("scan of the declaration")
     component = svc.dossier_attach(
         actor=officer, code=dossier.code, order=1, site=cn01,
         file=SimpleUploadedFile("to-khai.pdf", content),
@@ -303,7 +304,7 @@ def test_scans_given_at_receipt_digitise_their_components_in_the_receipt_event(
 ):
     settings.MEDIA_ROOT = tmp_path
     clock.set(2026, 3, 10, 9, 0)
-    content = b"%PDF-1.4\n% the declaration, scanned at the counter\n"
+    content = pdf_bytes("the declaration, scanned at the counter")
     stored = StoredFile("samples/copy.pdf", "ab" * 32, 1234, "application/pdf")
     dossier = receive(
         people, justice_procedure(),
@@ -338,7 +339,7 @@ def test_a_scan_refused_at_receipt_is_named_and_nothing_is_written(people, clock
         receive(people, version, decision="guide", components=[
             svc.ComponentIn(order=1),
             svc.ComponentIn(order=2, received=False,
-                            file=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n")),
+                            file=SimpleUploadedFile("b.pdf", pdf_bytes())),
         ])  # fmt: skip
     assert refused.value.field == "components.2.file"
     assert not Dossier.objects.exists() and not list(tmp_path.glob("**/*.pdf"))

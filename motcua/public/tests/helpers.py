@@ -7,11 +7,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from motcua.dossiers.tests.helpers import APPLICANT
+from motcua.dossiers.tests.samples import pdf_bytes, png_bytes
 
 CERTIFY = "2.000815"  # certified copy: the commune's committee, partly online, 2 documents
 BIRTH = "1.001193"  # birth registration: fully online, 3 required documents and 1 optional
-PDF = b"%PDF-1.4\n% a scanned page\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes("a scanned page")
+PNG = png_bytes()
 
 
 def personal_data() -> list[str]:

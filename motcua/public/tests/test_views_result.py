@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
+from motcua.dossiers.tests.samples import assert_safe_download, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-SIGNED = b"%PDF-1.4 signed result of the Department of Justice"
+SIGNED = pdf_bytes("signed result of the Department of Justice")
 
 
 def completed(people, clock, *, return_method: str, with_file: bool = True):
@@ -52,6 +53,7 @@ def test_an_electronic_result_is_downloaded_from_the_lookup(client, people, cloc
     assert b"".join(response.streaming_content) == SIGNED
     assert f'filename="{dossier.code}-ket-qua.pdf"' in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
+    assert_safe_download(response)
 
 
 def test_a_result_collected_at_a_site_offers_no_download(client, people, clock):

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 
 from motcua.dossiers.services import lifecycle as svc
-from motcua.dossiers.services.lifecycle import calendar_for
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
 from motcua.organization.models import Site
 from motcua.reports import selectors
 from motcua.reports.periods import period_for
 from motcua.reports.tests.dataset import build
 from motcua.worktime.rules import working_time_between
+from motcua.worktime.selectors import calendar_for
 
 pytestmark = pytest.mark.django_db
 
@@ -223,5 +223,5 @@ def test_processing_time_follows_each_sites_office_hours(people, clock):
 def test_a_calendar_spans_dossiers_received_years_ago(hanoi_data):
     cn01 = Site.objects.get(code="CN01")
     calendar = selectors._calendar_over(cn01, date(2023, 5, 2), date(2026, 3, 10))
-    assert calendar.years == (2023, 2026)
+    assert calendar.years[0] == 2023 and calendar.years[1] >= 2036  # and ten years ahead
     assert not calendar.is_working_day(date(2023, 9, 2))  # National Day

@@ -16,3 +16,8 @@ document.addEventListener("submit", (event) => {
     form.querySelectorAll("button[type=submit], button:not([type])").forEach((b) => { b.disabled = true; });
   }
 });
+// A choice that shows another view at once (the branch dashboard's branch), without an
+// inline handler, which the Content-Security-Policy forbids.
+document.addEventListener("change", (event) => {
+  if (event.target.matches?.("select[data-autosubmit]")) event.target.form?.submit();
+});

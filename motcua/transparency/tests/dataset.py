@@ -38,6 +38,7 @@ from motcua.dossiers.tests.helpers import (
     justice_procedure,
     receive,
 )
+from motcua.dossiers.tests.samples import pdf_bytes
 from motcua.feedback import services as feedback
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Site
@@ -46,7 +47,7 @@ from motcua.organization.tests.factories import StaffProfileFactory, appoint
 NOW = (2026, 3, 10, 17, 0)
 VERIFIER = APPLICANT.phone[-4:]
 FEE = 50_000
-PDF = b"%PDF-1.4\n% test scan\n"
+PDF = pdf_bytes("test scan")
 
 
 def pdf(name: str) -> SimpleUploadedFile:

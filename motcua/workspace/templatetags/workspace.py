@@ -44,7 +44,7 @@ def timeliness_label(value: str) -> str:
 def time_left(dossier, now: datetime | None = None) -> TimeLeft:
     """Working time between now and the dossier's due time (see :func:`worktime.left.time_left`);
     ``done`` once it has finished, ``paused`` while awaiting a supplement or an obligation."""
-    from motcua.dossiers.services.lifecycle import calendar_for
+    from motcua.worktime.selectors import calendar_for
 
     now = now or clock.now()
     if dossier.finished_at:

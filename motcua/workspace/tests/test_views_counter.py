@@ -14,6 +14,7 @@ from motcua.dossiers.choices import Status
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import APPLICANT, actor
+from motcua.dossiers.tests.samples import pdf_bytes
 from motcua.organization.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -290,7 +291,7 @@ def test_land_is_decided_where_the_land_is(officer):
 
 def test_a_scan_is_stored_with_its_checksum(officer, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    content = b"%PDF-1.4\n% scan of the original\n%%EOF\n"
+    content = pdf_bytes("scan of the original")
     data = intake_data(c1_file=SimpleUploadedFile("scan.pdf", content, "application/pdf"))
     code = done_code(officer.post(INTAKE, data))
     component = Dossier.objects.get(code=code).components.get(order=1)

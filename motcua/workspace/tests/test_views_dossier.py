@@ -22,11 +22,12 @@ from motcua.dossiers.files import StoredFile
 from motcua.dossiers.models import Dossier, Handover
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import actor, advance, justice_procedure, receive
+from motcua.dossiers.tests.samples import assert_safe_download, pdf_bytes, png_bytes
 from motcua.organization.models import Site
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = png_bytes()
 
 
 def vi(msgid: str) -> str:
@@ -517,7 +518,7 @@ def test_the_scans_and_the_electronic_result_open_for_those_who_see_the_dossier(
 ):
     settings.MEDIA_ROOT = tmp_path
     clock.set(2026, 3, 10, 9, 0)
-    content = b"%PDF-1.4\n% the declaration, scanned\n"
+    content = pdf_bytes("the declaration, scanned")
     dossier = receive(people, justice_procedure(), components=[
         svc.ComponentIn(order=1, file=SimpleUploadedFile("a.pdf", content)),
         svc.ComponentIn(order=2),
@@ -525,7 +526,7 @@ def test_the_scans_and_the_electronic_result_open_for_those_who_see_the_dossier(
     dossier = advance(people, dossier, Status.IN_PROGRESS)
     svc.dossier_complete(
         actor=actor(people["leader_tp"]), code=dossier.code,
-        result_file=SimpleUploadedFile("kq.pdf", b"%PDF-1.4\n% the result\n"),
+        result_file=SimpleUploadedFile("kq.pdf", pdf_bytes("the result")),
     )  # fmt: skip
     client.force_login(people["officer_cn01"])
     html = page(client, dossier)
@@ -536,8 +537,10 @@ def test_the_scans_and_the_electronic_result_open_for_those_who_see_the_dossier(
     response = client.get(scan_url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == content
+    assert_safe_download(response)
     result = client.get(result_url)
-    assert b"".join(result.streaming_content) == b"%PDF-1.4\n% the result\n"
+    assert_safe_download(result)
+    assert b"".join(result.streaming_content) == pdf_bytes("the result")
     assert client.get(f"/workspace/dossiers/{dossier.code}/components/2/file/").status_code == 404
     assert client.get(f"/workspace/dossiers/{dossier.code}/components/9/file/").status_code == 404
     client.force_login(people["officer_cn07"])  # another site: no such dossier

@@ -13,6 +13,7 @@ from motcua.dossiers.choices import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.helpers import APPLICANT, justice_procedure, receive
+from motcua.dossiers.tests.samples import assert_safe_download
 from motcua.organization.models import Site
 from motcua.public.services import dossier_file_online
 from motcua.public.tests.helpers import CERTIFY, PDF, pdf
@@ -113,7 +114,7 @@ def test_a_file_opens_as_itself_and_never_as_a_page(officer):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert_safe_download(response)
     assert officer.get(check_url(dossier), {"file": "9"}).status_code == 404
 
 

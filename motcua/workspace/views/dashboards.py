@@ -7,6 +7,7 @@ the Center dashboard. Everyone else is refused.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -18,12 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
+from motcua.dossiers.continuity import stranded_count, stranded_dossiers
 from motcua.dossiers.permissions import BRANCH_HEADS, site_by_code
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Site
+from motcua.organization.selectors.staff import roles_of
 from motcua.reports import charts, selectors
 from motcua.reports.periods import PERIOD_DAYS, Period, period_for
 from motcua.workspace.desk import staff_view
+from motcua.worktime.selectors import overrides_missing_for
+
+#: Who keeps the working calendar: reminded on the dashboard to enter next year's decisions.
+CALENDAR_KEEPERS = {Role.CENTER_DIRECTOR, Role.ADMINISTRATOR}
 
 PERIOD_LABELS = {
     "today": gettext_lazy("Today"),
@@ -183,6 +190,12 @@ def center(request: HttpRequest) -> HttpResponse:
         }
         for row in summary.rows
     ]
+    today = clock.today()
+    missing_year = overrides_missing_for(today=today)  # no query outside December
+    if missing_year and not (
+        request.user.is_superuser or roles_of(request.user, today) & CALENDAR_KEEPERS
+    ):
+        missing_year = None
     names = [row.branch.name for row in summary.rows]
     bar_colours = [colours[row.branch.code] for row in summary.rows]
 
@@ -206,6 +219,8 @@ def center(request: HttpRequest) -> HttpResponse:
             for r in summary.rows
         ],
         "multiples": multiples,
+        "stranded": stranded_count(on=today),
+        "calendar_year_missing": missing_year,
         "on_time_chart": branch_bars(
             [row.figures.on_time_rate for row in summary.rows],
             title=_("On-time rate per branch (%(period)s)") % {"period": PERIOD_LABELS[period.key]},
@@ -220,3 +235,21 @@ def center(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "workspace/dashboards/center.html", context)
+
+
+@staff_view
+def continuity(request: HttpRequest) -> HttpResponse:
+    """The open dossiers nobody can act on today (or on ``?on=YYYY-MM-DD``): what ``motcua
+    check-continuity`` lists, for the Center's supervisors."""
+    if not request.desk.sees_all:
+        return _forbidden(
+            request,
+            _("The Center dashboard is for the Center's director, inspectors and administrators."),
+        )
+    on = clock.today()
+    try:
+        on = date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else on
+    except ValueError:
+        raise Http404(_("Give the date as YYYY-MM-DD.")) from None
+    context = {"nav": "center", "on": on, "rows": stranded_dossiers(on=on)}
+    return render(request, "workspace/dashboards/continuity.html", context)

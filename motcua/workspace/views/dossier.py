@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.catalog.choices import StepActor
 from motcua.catalog.models import Procedure
 from motcua.core import clock
+from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion
 from motcua.dossiers import rules
 from motcua.dossiers.audit import payload_instant as _instant
@@ -63,6 +64,7 @@ from motcua.workspace.forms_actions import (
     DossierSearchForm,
 )
 from motcua.workspace.templatetags.workspace import hanoi
+from motcua.worktime.selectors import calendar_for
 
 User = get_user_model()
 
@@ -373,7 +375,7 @@ def _extend_notes(dossier: Dossier) -> list[str]:
         notes.append(_("The appointment was already moved; it cannot move again."))
     elif dossier.due_at is not None and dossier.paused_at is None:
         now = clock.now()
-        calendar = svc.calendar_for(dossier.receiving_site, min(now, dossier.due_at))
+        calendar = calendar_for(dossier.receiving_site)
         lead = timedelta(hours=regime.apology_lead_hours)
         if not rules.apology_possible(now, dossier.due_at, calendar, lead=lead):
             notes.append(_("It is already too late to apologise for this dossier."))
@@ -612,11 +614,10 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 def _streamed(
     request: HttpRequest, download: StoredDownload, channel: Channel, detail: str = ""
 ) -> FileResponse:
-    """A dossier's stored file, shown in the browser (a PDF or an image); the read is logged."""
+    """A dossier's stored file, as a download (see :func:`motcua.core.downloads.attachment`);
+    the read is logged."""
     access_record(user=request.user, channel=channel, dossier_id=download.dossier_id, detail=detail)
-    return FileResponse(
-        download.file, content_type=download.content_type or None, filename=download.name
-    )
+    return attachment(download.file, filename=download.name, content_type=download.content_type)
 
 
 @require_GET

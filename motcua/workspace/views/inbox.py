@@ -32,6 +32,7 @@ from motcua.workspace.desk import staff_view
 from motcua.workspace.forms_actions import WORK_STATUSES, InboxFilterForm
 from motcua.workspace.views.dossier import PAGE_SIZE, person_name, procedure_choices
 from motcua.worktime.rules import HANOI, add_working_time
+from motcua.worktime.selectors import calendar_for
 
 LATE, TODAY, SOON, REST = 1, 2, 3, 4
 GROUPS = {
@@ -52,7 +53,7 @@ def urgency(now: datetime) -> Case:
     ``today`` ends at midnight, Hanoi time; "within one working day" ends after 8 working
     hours from now, counted on the working calendar (as the time-left badge counts).
     """
-    calendar = svc.calendar_for(None, now)
+    calendar = calendar_for(None)
     local = calendar.local(now)
     midnight = datetime.combine(local.date() + timedelta(days=1), time(0), HANOI)
     one_day = add_working_time(now, timedelta(hours=8), calendar)

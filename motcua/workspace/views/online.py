@@ -17,13 +17,14 @@ from typing import ClassVar
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
+from motcua.core.downloads import attachment
 from motcua.core.errors import DomainError, NotFound, StaleVersion
 from motcua.dossiers.choices import Action, Channel, FormKind, Status
 from motcua.dossiers.models import Dossier
@@ -35,6 +36,7 @@ from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_actions import ActionForm, SupplementItemForm
 from motcua.workspace.views.counter import officer_view
 from motcua.worktime.left import time_left
+from motcua.worktime.selectors import calendar_for, clock_local
 
 QUEUE_LIMIT = 200
 
@@ -141,7 +143,7 @@ def check_timer(dossier: Dossier, now: datetime) -> dict:
     left = time_left(
         now=now,
         due=dossier.check_due_at,
-        calendar=svc.calendar_for(dossier.receiving_site, now),
+        calendar=calendar_for(dossier.receiving_site),
     )
     state = left.state if left.state in ("late", "today") else "ok"
     return {"text": left.text, "state": state}
@@ -279,21 +281,18 @@ def _check_page(
 
 
 def _file(dossier: Dossier, order: str) -> HttpResponse:
-    """The applicant's file of one component, shown in the browser, never run as a page."""
+    """The applicant's file of one component, as a download, never run as a page."""
     component = next(
         (c for c in dossier.components.all() if str(c.order) == order and c.file), None
     )
     if component is None:
         raise Http404(_("This component has no file."))
     extension = component.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
+    return attachment(
         component.file.open("rb"),
-        content_type=component.content_type or "application/octet-stream",
         filename=f"{dossier.code}-{component.order:02d}.{extension}",
+        content_type=component.content_type,
     )
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _perform(request: HttpRequest, form: ActionForm, dossier: Dossier) -> Dossier:
@@ -314,7 +313,7 @@ def _perform(request: HttpRequest, form: ActionForm, dossier: Dossier) -> Dossie
 def _done_message(dossier: Dossier) -> str:
     if dossier.status == Status.RECEIVED:
         return _("Received. Appointment: %(due)s. Print the receipt (form %(number)s).") % {
-            "due": svc.clock_local(dossier.due_at).strftime("%H:%M %d/%m/%Y"),
+            "due": clock_local(dossier.due_at).strftime("%H:%M %d/%m/%Y"),
             "number": dossier.forms.get(FormKind.RECEIPT, {}).get("number", "01"),
         }
     if dossier.status == Status.GUIDED:

@@ -5,6 +5,8 @@ from datetime import datetime
 import holidays
 import pytest
 
+# The lifecycle's fixtures: the real Hanoi data, people in their posts, the clock seam.
+from motcua.dossiers.tests.conftest import clock, hanoi_data, people  # noqa: F401
 from motcua.worktime.rules import HANOI, WorkCalendar
 
 

@@ -1,13 +1,25 @@
 """The working calendar as read from the holidays package and the override table."""
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from motcua.core.refcache import reference_cache
 from motcua.worktime import services
 from motcua.worktime.choices import OverrideKind, TimeLimitUnit
-from motcua.worktime.rules import deemed_receipt, due_at
-from motcua.worktime.selectors import calendar_days, work_calendar
+from motcua.worktime.rules import (
+    HANOI,
+    WorkCalendar,
+    _walk_between,
+    add_working_time,
+    deemed_receipt,
+    due_at,
+    working_time_between,
+)
+from motcua.worktime.selectors import calendar_days, calendar_for, work_calendar
 from motcua.worktime.tests.conftest import hanoi
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +117,85 @@ def test_calendar_days_show_an_override_with_its_legal_basis():
         "override",
         BASIS,
     )
+
+
+# -- the continuous calendar (decision 0007) -----------------------------------------------------
+
+
+def test_the_calendar_runs_from_2024_to_ten_years_past_today(clock):
+    clock.set(2027, 1, 4, 8, 0)
+    calendar = calendar_for(None)
+    assert calendar.years == (2024, 2037)
+    assert calendar.is_working_day(date(2024, 12, 2))  # the network's first working day
+    assert not calendar.is_working_day(date(2037, 1, 1))  # New Year's Day
+    clock.set(2030, 1, 2, 9, 0)
+    assert calendar_for(None).years == (2024, 2040)  # a new year moves the horizon, no restart
+
+
+def test_a_moment_outside_the_range_widens_it(clock):
+    clock.set(2027, 1, 4, 8, 0)
+    assert calendar_for(None, date(2019, 5, 1)).years == (2019, 2037)
+    assert calendar_for(None, hanoi(2050, 6, 1)).years == (2024, 2052)
+    assert calendar_for(None, None).years == (2024, 2037)
+
+
+def test_the_calendar_is_built_once_and_reused(clock, django_assert_num_queries):
+    clock.set(2027, 1, 4, 8, 0)
+    first = calendar_for(None)
+    with django_assert_num_queries(0):
+        assert calendar_for(None) is first
+    reference_cache.clear()  # another process's lifetime ran out: one query, the same calendar
+    with django_assert_num_queries(1):
+        assert calendar_for(None) is first
+
+
+def test_an_override_edit_takes_effect_at_once(clock):
+    clock.set(2027, 1, 4, 8, 0)
+    assert not calendar_for(None).is_working_day(date(2028, 3, 4))  # a Saturday
+    services.calendar_override_set(
+        day=date(2028, 3, 4), kind=OverrideKind.WORKING_DAY, legal_basis=BASIS
+    )
+    assert calendar_for(None).is_working_day(date(2028, 3, 4))
+    services.calendar_override_delete(day=date(2028, 3, 4))
+    assert not calendar_for(None).is_working_day(date(2028, 3, 4))
+
+
+def test_sites_with_the_same_hours_share_a_calendar(clock):
+    clock.set(2027, 1, 4, 8, 0)
+    site = SimpleNamespace(office_hours=[["07:30", "11:30"], ["13:30", "17:00"]])
+    assert calendar_for(site) is calendar_for([[time(7, 30), time(11, 30)], ["13:30", "17:00"]])
+    assert calendar_for(SimpleNamespace(office_hours=[])) is calendar_for(None)
+    assert calendar_for([["08:00", "12:00"], ["13:00", "17:00"]]) is calendar_for(None)
+    assert calendar_for(site).office_hours[0] == (time(7, 30), time(11, 30))
+
+
+def test_any_two_instants_from_2024_to_2035_are_measured_and_added_back(clock):
+    """Property: on the continuous calendar, deadlines and working time between any two
+    instants of 2024–2035 are computed (never ``CalendarNotCovered``), agree with the walking
+    definition, and are each other's inverse."""
+    clock.set(2030, 1, 2, 10, 30)
+    calendar = calendar_for(None)
+    walking = WorkCalendar(
+        days_off=calendar.days_off, extra_working_days=calendar.extra_working_days
+    )
+    instants = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2035, 12, 31),
+                            timezones=st.just(HANOI))  # fmt: skip
+
+    @settings(max_examples=300, deadline=None)
+    @given(instants, instants, st.sampled_from(list(TimeLimitUnit)), st.integers(0, 48))
+    def check(a, b, unit, amount):
+        a, b = min(a, b), max(a, b)
+        elapsed = working_time_between(a, b, calendar)
+        assert elapsed == _walk_between(a, b, walking)
+        back = add_working_time(a, elapsed, calendar)
+        assert back <= b and working_time_between(a, back, calendar) == elapsed
+        assert working_time_between(back, b, calendar) == timedelta()
+        deemed = deemed_receipt(a, calendar)
+        due = due_at(deemed, amount, unit, calendar)
+        assert due >= deemed
+        if unit in (TimeLimitUnit.WORKING_DAYS, TimeLimitUnit.WORKING_HOURS) and amount:
+            limit = amount * (calendar.day_length if unit == TimeLimitUnit.WORKING_DAYS
+                              else timedelta(hours=1))  # fmt: skip
+            assert working_time_between(deemed, due, calendar) == limit
+
+    check()

@@ -51,3 +51,31 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # PBKDF2 costs about a second per account on a busy runner; the hasher is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests move Django's clock by days (the clock fixture); the stored session would expire
+    # with them. The 12-hour limit itself is the session middleware's, on the wall clock, and
+    # has its own test (motcua/accounts/tests/test_views.py).
+    settings.SESSION_COOKIE_AGE = 60 * 86400
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(monkeypatch):
+    """``client.force_login(user)`` signs in as if the second factor had been passed.
+
+    The administrator, directors and inspectors must pass a second factor before any staff
+    page (docs/decisions/0012). The suite's tests are about other things, so the helper gives
+    the user a confirmed backup-code device and marks the session verified with it, exactly
+    as django-otp does after a good code. ``force_login(user, verified=False)`` signs in with
+    the password step only, for the tests of the second factor itself.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        original(self, user, backend)
+        if verified:
+            from motcua.accounts.testing import verify_session
+
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # Passkeys (django-otp-webauthn reverses its own "otp_webauthn" namespace).
+    path("workspace/security/webauthn/", include("django_otp_webauthn.urls")),
+    path("workspace/security/", include("motcua.accounts.urls")),
     path("workspace/", include("motcua.workspace.urls")),
     path("", include("motcua.public.urls")),
     path("", include("motcua.feedback.urls")),

@@ -25,13 +25,15 @@ TOKEN_CACHE_SECONDS = 10
 
 _last_recorded: dict[int, datetime] = {}
 _last_recorded_lock = threading.Lock()
+#: Methods a read-only token may use.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class _UnknownToken(Exception):
     """Raised inside the cache's computation so that a wrong token is never cached."""
 
 
-def _token_owner(digest: str) -> tuple[int, object]:
+def _token_owner(digest: str) -> tuple[int, object, datetime | None, bool]:
     found = (
         ApiToken.objects.select_related("user__staff_profile")
         .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
@@ -39,7 +41,7 @@ def _token_owner(digest: str) -> tuple[int, object]:
     )
     if found is None:
         raise _UnknownToken
-    return found.pk, found.user
+    return found.pk, found.user, found.expires_at, found.read_only
 
 
 def _record_use(token_id: int, digest: str) -> None:
@@ -59,11 +61,15 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         digest = digest_token(token)
         try:
-            token_id, user = reference_cache.get_or_set(
+            token_id, user, expires_at, read_only = reference_cache.get_or_set(
                 ("api-token", digest), lambda: _token_owner(digest), ttl=TOKEN_CACHE_SECONDS
             )
         except _UnknownToken:
             return None
+        if expires_at is None or expires_at <= clock.now():
+            return None  # 401, like an unknown token: an expired secret tells nothing more
+        if read_only and request.method not in READ_METHODS:
+            raise PermissionDenied(_("This API token may only read."))
         _record_use(token_id, digest)
         request.user = user
         return user

@@ -69,6 +69,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    #: Every token ends; tokens made before expiry existed were given one by the migration.
+    expires_at = models.DateTimeField(_("expires at"), null=True)
+    #: A read-only token is refused on POST, PUT, PATCH and DELETE (403).
+    read_only = models.BooleanField(_("read only"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("API token")

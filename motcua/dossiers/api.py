@@ -40,6 +40,8 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import approval, competence
 from motcua.dossiers.services import lifecycle as svc
+from motcua.privacy.models import Channel
+from motcua.privacy.services import access_record
 
 router = Router(tags=["dossiers"])
 
@@ -552,7 +554,9 @@ def dossier_detail(request: HttpRequest, code: str, response: HttpResponse):
 
     The `ETag` header carries the version to send back in `If-Match` with an action.
     """
-    return _with_etag(dossier_out(dossier_get(actor=_actor(request), code=code)), response)
+    dossier = dossier_get(actor=_actor(request), code=code)
+    access_record(user=request.user, channel=Channel.API, dossier_id=dossier.pk)
+    return _with_etag(dossier_out(dossier), response)
 
 
 def _items(body: ActionIn) -> list[svc.SupplementItem]:
@@ -706,7 +710,11 @@ def _download(download: StoredDownload) -> FileResponse:
 def component_file(request: HttpRequest, code: str, order: int):
     """The file stored when the component was digitised (its SHA-256 is in the dossier's
     `components` and in the audit event that stored it); 404 when there is none."""
-    return _download(component_scan(actor=_actor(request), code=code, order=order))
+    download = component_scan(actor=_actor(request), code=code, order=order)
+    access_record(
+        user=request.user, channel=Channel.FILE, dossier_id=download.dossier_id, detail=str(order)
+    )
+    return _download(download)
 
 
 @router.get(
@@ -719,7 +727,9 @@ def component_file(request: HttpRequest, code: str, order: int):
 def result_file(request: HttpRequest, code: str):
     """The result file kept at completion (its SHA-256 is in the `complete` event); 404 when
     the result was not kept electronically."""
-    return _download(result_download(actor=_actor(request), code=code))
+    download = result_download(actor=_actor(request), code=code)
+    access_record(user=request.user, channel=Channel.RESULT, dossier_id=download.dossier_id)
+    return _download(download)
 
 
 @router.get(
@@ -730,6 +740,11 @@ def result_file(request: HttpRequest, code: str):
 )
 def dossier_events(request: HttpRequest, code: str):
     """Every event in order, each with the hash that chains it to the one before."""
+    events = list(events_of(actor=_actor(request), code=code))
+    if events:
+        access_record(
+            user=request.user, channel=Channel.API_EVENTS, dossier_id=events[0].dossier_id
+        )
     return [
         {
             "seq": e.seq,
@@ -745,7 +760,7 @@ def dossier_events(request: HttpRequest, code: str):
             "hash": e.hash,
             "prev_hash": e.prev_hash,
         }
-        for e in events_of(actor=_actor(request), code=code)
+        for e in events
     ]
 
 
@@ -775,6 +790,7 @@ def dossier_form(request: HttpRequest, code: str, form: str):
             _("Dossier %(code)s has no form %(form)s.") % {"code": dossier.code, "form": form}
         )
     pdf = render_form(dossier, kind, request=request)
+    access_record(user=request.user, channel=Channel.FORM, dossier_id=dossier.pk, detail=kind)
     response = HttpResponse(pdf, content_type="application/pdf")
     number = dossier.forms[kind]["number"]
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{number}.pdf"'
@@ -800,6 +816,7 @@ def ledger(request: HttpRequest, filters: Query[LedgerQuery]):
     period = {"site": site, "start": filters.start, "end": filters.end,
               "boundary_free": filters.boundary_free}  # fmt: skip
     name = ledger_file_name(**period)
+    access_record(user=request.user, channel=Channel.LEDGER, detail=f"{name}.{filters.format}")
     if filters.format == "csv":
         response = HttpResponse(ledger_csv(**period), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

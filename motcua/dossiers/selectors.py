@@ -170,16 +170,19 @@ class StoredDownload:
     file: File
     content_type: str
     name: str
+    dossier_id: int | None = None  # for the personal-data access log
 
 
-def _opened(field_file, content_type: str, name: str, missing: str) -> StoredDownload:
+def _opened(
+    field_file, content_type: str, name: str, missing: str, dossier_id: int | None = None
+) -> StoredDownload:
     if not field_file:
         raise NotFound(missing)
     try:
         opened = field_file.open("rb")
     except FileNotFoundError:
         raise NotFound(missing) from None
-    return StoredDownload(opened, content_type, name)
+    return StoredDownload(opened, content_type, name, dossier_id)
 
 
 def component_scan(*, actor: Actor, code: str, order: int) -> StoredDownload:
@@ -194,14 +197,15 @@ def component_scan(*, actor: Actor, code: str, order: int) -> StoredDownload:
         raise NotFound(missing)
     extension = EXTENSIONS.get(component.content_type, "bin")
     name = f"{dossier.code}-{order:02d}.{extension}"
-    return _opened(component.file, component.content_type, name, missing)
+    return _opened(component.file, component.content_type, name, missing, dossier.pk)
 
 
 def result_download(*, actor: Actor, code: str) -> StoredDownload:
     """The electronic result of a dossier in ``actor``'s scope."""
     dossier = dossier_get(actor=actor, code=code)
     missing = _("Dossier %(code)s has no electronic result.") % {"code": dossier.code}
-    return _opened(dossier.result_file, "application/pdf", f"{dossier.code}-ket-qua.pdf", missing)
+    name = f"{dossier.code}-ket-qua.pdf"
+    return _opened(dossier.result_file, "application/pdf", name, missing, dossier.pk)
 
 
 def ledger_site(*, actor: Actor, code: str, start, end):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "ninja",  # the API docs from its bundled Swagger UI, not a CDN (offline networks)
     "motcua.core",
     "motcua.organization",
@@ -64,6 +71,8 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.transparency",
     "motcua.simulation",
+    "motcua.accounts",
+    "motcua.privacy",
 ]
 
 LOGIN_URL = "workspace:login"
@@ -81,9 +90,42 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request.user.is_verified() (django-otp), then the session's idle
+    # and absolute limits, then the second factor required of the administrator, directors
+    # and inspectors (docs/decisions/0012).
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.accounts.middleware.SessionLimitsMiddleware",
+    "motcua.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout raised during sign-in into the page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before any password is checked (docs/decisions/0012).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.as_int(env.SIGNIN_FAILURE_LIMIT)
+AXES_COOLOFF_TIME = timedelta(minutes=env.as_int(env.SIGNIN_LOCKOUT_MINUTES))
+# By account only: the Center's staff share one public address, so locking an address would
+# lock a whole office; a guesser spread over many addresses is still stopped.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.views.locked_out"
+AXES_VERBOSE = True
+
+SESSION_IDLE_SECONDS = env.as_int(env.SESSION_IDLE_MINUTES) * 60
+# Enforced by motcua.accounts.middleware on the wall clock; the cookie ends with it.
+SESSION_MAX_SECONDS = env.as_int(env.SESSION_MAX_HOURS) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+API_TOKEN_DAYS = env.as_int(env.API_TOKEN_DAYS)
+
+OTP_TOTP_ISSUER = "motcua"
+OTP_WEBAUTHN_RP_NAME = "motcua"
+# A passkey is a second factor here, after the password (and axes), never instead of it.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 ROOT_URLCONF = "motcua.urls"
 WSGI_APPLICATION = "motcua.wsgi.application"
@@ -151,7 +193,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,6 +245,15 @@ TASKS = {"default": {"BACKEND": "motcua.core.tasks.OutboxBackend"}}
 PUBLIC_BASE_URL = env.PUBLIC_BASE_URL.raw().rstrip("/")
 #: Where this server answers when PUBLIC_BASE_URL is empty and no request says it.
 SERVED_BASE_URL = f"http://127.0.0.1:{env.as_int(env.PORT)}"
+# Passkeys are bound to one domain and accepted only from the public origin over HTTPS;
+# browsers allow them over plain HTTP only on localhost, which development then uses.
+_public = urlsplit(PUBLIC_BASE_URL)
+if _public.scheme == "https":
+    OTP_WEBAUTHN_RP_ID = env.WEBAUTHN_RP_ID.raw() or _public.hostname
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [PUBLIC_BASE_URL]
+else:
+    OTP_WEBAUTHN_RP_ID = env.WEBAUTHN_RP_ID.raw() or "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost:{env.as_int(env.PORT)}"]
 REFERENCE_CACHE_SECONDS = env.as_int(env.REFERENCE_CACHE_SECONDS)
 
 # Abuse limits, shared by every process through the database (motcua.public.limits).
@@ -255,3 +309,7 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.LOG_LEVEL.raw()},
 }
+
+# axes warns that locking by account alone does not limit an address: the limit per address
+# is deliberately absent (one public address for a whole office; docs/decisions/0012).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

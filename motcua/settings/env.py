@@ -216,3 +216,36 @@ ONE_TIME_CODE_MINUTES = declare(
     "How long the one-time code sent to the applicant (to collect an electronic result, rate "
     "or complain) stays valid.",
 )
+SIGNIN_FAILURE_LIMIT = declare(
+    "SIGNIN_FAILURE_LIMIT",
+    "5",
+    "Wrong passwords in a row after which an account is locked (django-axes, on every sign-in "
+    "path: workspace and admin), whatever the address they come from.",
+)
+SIGNIN_LOCKOUT_MINUTES = declare(
+    "SIGNIN_LOCKOUT_MINUTES",
+    "15",
+    "How long a locked account stays locked; an administrator can unlock it earlier in the "
+    "admin (Access attempts) or with `motcua axes_reset_username NAME`.",
+)
+SESSION_IDLE_MINUTES = declare(
+    "SESSION_IDLE_MINUTES",
+    "30",
+    "A staff session unused for this long is signed out.",
+)
+SESSION_MAX_HOURS = declare(
+    "SESSION_MAX_HOURS",
+    "12",
+    "A staff session ends this long after sign-in, however busy.",
+)
+API_TOKEN_DAYS = declare(
+    "API_TOKEN_DAYS",
+    "90",
+    "Days an API token is valid from its creation, unless it is made with another lifetime.",
+)
+WEBAUTHN_RP_ID = declare(
+    "WEBAUTHN_RP_ID",
+    "",
+    "Domain passkeys are bound to (e.g. `motcua.hanoi.gov.vn`). Default: the host of "
+    "PUBLIC_BASE_URL. Changing it invalidates every registered passkey.",
+)

@@ -63,3 +63,52 @@ def test_last_use_is_recorded_at_most_once_a_minute(user, monkeypatch):
     monkeypatch.setattr("motcua.core.auth.clock.now", lambda: later)
     authenticate(raw)
     assert ApiToken.objects.get(pk=token.pk).last_used_at == later
+
+
+def test_a_token_expires(user, monkeypatch, settings):
+    token, raw = api_token_create(user=user)
+    assert token.expires_at - token.created_at >= timedelta(days=settings.API_TOKEN_DAYS - 1)
+    assert authenticate(raw) == user
+    later = token.expires_at + timedelta(seconds=1)
+    monkeypatch.setattr("motcua.core.auth.clock.now", lambda: later)
+    assert authenticate(raw) is None
+
+
+def test_a_token_lasts_from_one_day_to_a_year(user):
+    from motcua.core.errors import InvalidInput
+
+    for days in (0, 367):
+        with pytest.raises(InvalidInput):
+            api_token_create(user=user, days=days)
+    token, _raw = api_token_create(user=user, days=1)
+    assert token.expires_at - token.created_at <= timedelta(days=1, seconds=1)
+
+
+def test_a_read_only_token_reads_and_is_refused_any_change_with_a_problem(user, client):
+    _token, raw = api_token_create(user=user, read_only=True)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/dossiers", **auth).status_code == 200
+    for method in ("post", "put", "delete"):
+        response = getattr(client, method)(
+            "/api/v1/dossiers", data={}, content_type="application/json", **auth
+        )
+        if response.status_code == 405:
+            continue  # no such route for this method; the POST below is the real check
+        assert response.status_code == 403, method
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["detail"] == "Mã truy cập API này chỉ được đọc."
+    response = client.post(
+        "/api/v1/dossiers/X/actions/accept", data={}, content_type="application/json", **auth
+    )
+    assert response.status_code == 403
+
+
+def test_only_the_owner_or_a_superuser_revokes(user):
+    from motcua.core.errors import PermissionDenied
+
+    other = get_user_model().objects.create_user("someone", password="x-not-used-9")
+    token, _raw = api_token_create(user=user)
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(token=token, by=other)
+    api_token_revoke(token=token, by=user)
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

@@ -165,6 +165,7 @@ def test_the_pages_run_in_chromium_without_a_policy_violation(
     for path in (
         "/workspace/counter/",
         f"/workspace/dossiers/{dossier.code}/",
+        "/workspace/security/",  # the passkey scripts of django-otp-webauthn
         "/workspace/dashboard/center/",
         "/workspace/dashboard/branch/",
     ):

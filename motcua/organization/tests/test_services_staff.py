@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.organization.choices import Role, SiteKind
@@ -358,7 +359,7 @@ def test_demo_accounts_cover_every_role_once_and_can_sign_in(demo_network, clien
     assert Assignment.objects.count() == len(Role.values)
     admin = get_user_model().objects.get(username="quantri")
     assert admin.is_staff and admin.is_superuser
-    assert client.login(username="giamdoc.cn1", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="giamdoc.cn1", password=DEMO_PASSWORD)
 
 
 def test_demo_accounts_skip_what_the_network_lacks_with_a_message(center):

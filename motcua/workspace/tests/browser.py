@@ -44,12 +44,26 @@ class Session:
         return self.page
 
     def sign_in(self, username: str, password: str = PASSWORD):
+        """Sign in; a person whose post requires a second factor is given an authenticator
+        (when they have none) and types its current code, as on their phone."""
+        from django.contrib.auth import get_user_model
+
+        from motcua.accounts.policy import needs_second_factor
+        from motcua.accounts.testing import current_code, totp_device_for
+
+        user = get_user_model().objects.filter(username=username).first()
+        device = totp_device_for(user) if user and needs_second_factor(user) else None
         page = self.go("/workspace/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
+        if device is not None and "/security/verify/" in page.url:
+            page.fill("#id_token", current_code(device))
+            page.click("main button[type=submit]")
+            page.wait_for_load_state("networkidle")
         assert "/login/" not in page.url, f"{username} could not sign in"
+        assert "/security/" not in page.url, f"{username} did not pass the second factor"
         return page
 
     def close(self):

@@ -487,7 +487,9 @@ def test_the_page_reads_a_fixed_number_of_queries(
     client.force_login(people["leader_tp"])
     svc.dossier_assign(actor=actor(people["leader_tp"]), code=in_progress.code, assignee="cv.sotp")
     page(client, in_progress)
-    with django_assert_max_num_queries(13):
+    # 13, and since issue 18: the access log's INSERT and django-otp's read of the device
+    # that verified the session.
+    with django_assert_max_num_queries(15):
         page(client, in_progress)
 
 

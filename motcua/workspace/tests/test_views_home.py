@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from motcua.organization.choices import Role
@@ -66,4 +67,4 @@ def test_password_change(client, people):
     )  # fmt: skip
     assert response.status_code == 302
     client.logout()
-    assert client.login(username="tn.cn01", password="Hn-2026-mot-cua!")
+    assert client.login(request=HttpRequest(), username="tn.cn01", password="Hn-2026-mot-cua!")

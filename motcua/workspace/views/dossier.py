@@ -55,6 +55,9 @@ from motcua.dossiers.services import lifecycle as svc
 from motcua.organization.choices import Role, SiteKind
 from motcua.organization.models import Assignment, Site
 from motcua.organization.selectors.staff import signing_for
+from motcua.privacy.models import Channel
+from motcua.privacy.selectors import viewers_of
+from motcua.privacy.services import access_record
 from motcua.workspace.desk import Desk, staff_view
 from motcua.workspace.forms import add_domain_error
 from motcua.workspace.forms_actions import (
@@ -532,7 +535,10 @@ def page_context(
 @staff_view
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = get_visible(request, code)
-    return render(request, "workspace/dossier/detail.html", page_context(request, dossier))
+    access_record(user=request.user, channel=Channel.PAGE, dossier_id=dossier.pk)
+    context = page_context(request, dossier)
+    context["viewers"] = viewers_of(actor=request.desk.actor, dossier_id=dossier.pk)
+    return render(request, "workspace/dossier/detail.html", context)
 
 
 # -- actions -------------------------------------------------------------------------------------
@@ -694,8 +700,12 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     return render(request, "workspace/dossier/detail.html", context, status=status)
 
 
-def _streamed(download: StoredDownload) -> FileResponse:
-    """A dossier's stored file, as a download (see :func:`motcua.core.downloads.attachment`)."""
+def _streamed(
+    request: HttpRequest, download: StoredDownload, channel: Channel, detail: str = ""
+) -> FileResponse:
+    """A dossier's stored file, as a download (see :func:`motcua.core.downloads.attachment`);
+    the read is logged."""
+    access_record(user=request.user, channel=channel, dossier_id=download.dossier_id, detail=detail)
     return attachment(download.file, filename=download.name, content_type=download.content_type)
 
 
@@ -704,7 +714,8 @@ def _streamed(download: StoredDownload) -> FileResponse:
 def scan(request: HttpRequest, code: str, order: int) -> FileResponse:
     """The scan of component ``order``, to whoever may see the dossier."""
     try:
-        return _streamed(component_scan(actor=request.desk.actor, code=code, order=order))
+        download = component_scan(actor=request.desk.actor, code=code, order=order)
+        return _streamed(request, download, Channel.FILE, str(order))
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 
@@ -714,7 +725,9 @@ def scan(request: HttpRequest, code: str, order: int) -> FileResponse:
 def result_file(request: HttpRequest, code: str) -> FileResponse:
     """The electronic result, to whoever may see the dossier."""
     try:
-        return _streamed(result_download(actor=request.desk.actor, code=code))
+        return _streamed(
+            request, result_download(actor=request.desk.actor, code=code), Channel.RESULT
+        )
     except NotFound as exc:
         raise Http404(exc.detail) from exc
 

@@ -7,14 +7,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.policy import ENDED
 from motcua.workspace.desk import SESSION_SITE, desk_for, staff_view
 
 
 class LoginView(auth_views.LoginView):
     template_name = "workspace/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ended = self.request.session.pop(ENDED, None)
+        if ended == "idle":
+            context["session_ended"] = _("You were signed out after a while without activity.")
+        elif ended:
+            context["session_ended"] = _("Your session reached its longest time: sign in again.")
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

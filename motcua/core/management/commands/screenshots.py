@@ -95,6 +95,27 @@ def chromium_path() -> str:
     return path
 
 
+class _Code:
+    """The codes of one authenticator, computed without the database."""
+
+    def __init__(self, device):
+        from django_otp.oath import TOTP
+
+        self._totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        self._digits = device.digits
+
+    def now(self) -> str:
+        return f"{self._totp.token():0{self._digits}d}"
+
+
+def authenticator_keys(usernames: list[str]) -> dict[str, _Code]:
+    """The demo accounts' authenticators (directors, inspector, administrator), read up front."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(user__username__in=usernames, confirmed=True)
+    return {d.user.username: _Code(d) for d in devices.select_related("user")}
+
+
 class Command(BaseCommand):
     help = "Save screenshots of the main pages of a running server into docs/screenshots/."
 
@@ -116,6 +137,7 @@ class Command(BaseCommand):
         # Read the database before Playwright starts its event loop (Django refuses queries
         # from inside one).
         jobs = [("", PUBLIC_PAGES), *role_pages()]
+        keys = authenticator_keys([account for account, _pages in jobs if account])
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             viewport = {"width": width, "height": height}
@@ -128,7 +150,11 @@ class Command(BaseCommand):
                     page.fill("#id_password", password)
                     page.click("main button[type=submit]")
                     page.wait_for_load_state("networkidle")
-                    if "/login/" in page.url:
+                    if "/security/verify/" in page.url and account in keys:
+                        page.fill("#id_token", keys[account].now())
+                        page.click("main button[type=submit]")
+                        page.wait_for_load_state("networkidle")
+                    if "/login/" in page.url or "/security/" in page.url:
                         raise CommandError(f"Could not sign in as {account}.")
                 for name, path in pages:
                     page.goto(base_url + path)

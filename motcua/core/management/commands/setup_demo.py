@@ -59,6 +59,7 @@ class Command(BaseCommand):
             width = max(len(username) for username, _password, _role in created)
             for username, password, role in created:
                 self.stdout.write(f"  {username:<{width}}  {password}  {role}")
+            self._second_factors([username for username, _password, _role in created])
         if codes:
             self.stdout.write(f"Demo dossiers at Branch No. 1: {len(codes)} ({codes[0]} …)")
 
@@ -85,3 +86,23 @@ class Command(BaseCommand):
         began = time.monotonic()
         yield
         self.stdout.write(f"motcua:   done in {time.monotonic() - began:.0f} s")
+
+    def _second_factors(self, usernames: list[str]) -> None:
+        """Directors, inspectors and the administrator get an authenticator, shown once."""
+        from django.contrib.auth import get_user_model
+
+        from motcua.accounts.devices import demo_totp_create, totp_secret
+        from motcua.accounts.policy import needs_second_factor
+
+        users = get_user_model().objects.filter(username__in=usernames).order_by("username")
+        needing = [u for u in users if needs_second_factor(u)]
+        if not needing:
+            return
+        self.stdout.write(self.style.SUCCESS("Second factor (authenticator keys, shown once):"))
+        for user in needing:
+            key = totp_secret(demo_totp_create(user=user)).replace(" ", "")
+            self.stdout.write(f"  {user.username:<14}  {key}")
+        self.stdout.write(
+            "  Add a key to an authenticator app, or print the current code with "
+            "`MOTCUA_ENV=demo motcua demo_otp USERNAME`."
+        )

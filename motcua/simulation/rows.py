@@ -818,6 +818,7 @@ def _succeed(d: _Dossier, s: Step) -> None:
             "receiver_id": None, "given_at": s.at, "received_at": s.at, "step_due_at": None,
             "finished_at": None, "timeliness": "",
             "note": ref.note % {"successor": successor.name, "decision": decision},
+            "on_behalf_of_id": None,
         }  # fmt: skip
         d.handovers.append(handover)
         row["custodian_agency_id"] = successor.id

@@ -308,6 +308,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.LOG_LEVEL.raw()},
+    # axes announces its mode each time Django starts (every `motcua` command); its sign-in
+    # failures and lockouts (motcua.accounts and axes.handlers) stay logged.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # axes warns that locking by account alone does not limit an address: the limit per address

@@ -111,6 +111,8 @@ def scenario(people, clock):
         appoint(user, role, agency=district, start=date(2025, 1, 1), end=date(2025, 6, 30))
     ward_staff = StaffProfileFactory(user__username="cv.phuong", full_name="Lý Thu Hằng").user
     appoint(ward_staff, Role.AGENCY_SPECIALIST, agency=successor, start=SWITCH)
+    ward_leader = StaffProfileFactory(user__username="ld.phuong", full_name="Hà Minh Đức").user
+    appoint(ward_leader, Role.AGENCY_LEADER, agency=successor, start=SWITCH)
     clock.set(2025, 6, 25, 9, 0)
     dossier, _ = svc.dossier_create(
         actor=actor(people["officer_cn01"]),
@@ -129,5 +131,6 @@ def scenario(people, clock):
     dossier = svc.dossier_accept(actor=actor(staff), code=dossier.code)
     return {
         "dossier": dossier, "district": district, "successor": successor, "staff": staff,
-        "leader": leader, "ward_staff": ward_staff, "ward": ward, "new_ward": new_ward,
+        "leader": leader, "ward_staff": ward_staff, "ward_leader": ward_leader, "ward": ward,
+        "new_ward": new_ward,
     }  # fmt: skip

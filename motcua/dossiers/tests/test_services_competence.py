@@ -8,7 +8,7 @@ from motcua.core.errors import Conflict, InvalidInput, InvalidTransition, Permis
 from motcua.dossiers.choices import Action, Status
 from motcua.dossiers.models import Dossier, DossierEvent, Reorganization
 from motcua.dossiers.permissions import actor_for, can_see, visible_q
-from motcua.dossiers.services import competence
+from motcua.dossiers.services import approval, competence
 from motcua.dossiers.services import lifecycle as svc
 from motcua.dossiers.tests.conftest import SWITCH, hanoi
 from motcua.dossiers.tests.helpers import actor, justice_procedure, receive
@@ -59,7 +59,8 @@ def test_the_issue_scenario_the_ward_completes_the_former_staff_read(scenario, p
     assert again.moved == []
     assert DossierEvent.objects.filter(dossier=dossier, action=Action.SUCCEED).count() == 1
 
-    # The former staff read it and may not act; the ward's staff complete it.
+    # The former staff read it and may not act; the ward's staff complete it (its specialist
+    # drafts, its leader signs: §2.4).
     former = actor(scenario["staff"])
     assert former.former_agencies == frozenset({scenario["district"].pk})
     assert can_see(former, dossier)
@@ -67,6 +68,8 @@ def test_the_issue_scenario_the_ward_completes_the_former_staff_read(scenario, p
     with pytest.raises(PermissionDenied):
         svc.dossier_complete(actor=former, code=dossier.code)
     clock.set(2025, 7, 8, 10, 0)
+    approval.dossier_submit_for_approval(actor=actor(scenario["ward_staff"]), code=dossier.code)
+    approval.dossier_approve(actor=actor(scenario["ward_leader"]), code=dossier.code)
     done = svc.dossier_complete(actor=actor(scenario["ward_staff"]), code=dossier.code)
     assert done.status == Status.RESULT_READY and done.due_at == due
     assert done.timeliness == "early"

@@ -72,7 +72,7 @@ def test_the_applicant_confirms_with_the_sms_code_then_downloads_and_rates(
     dossier = advance(people, dossier, "in_progress")
     clock.set(2026, 3, 11, 10, 0)
     svc.dossier_complete(
-        actor=actor(people["specialist_tp"]),
+        actor=actor(people["leader_tp"]),
         code=dossier.code,
         result_file=SimpleUploadedFile("giay-phep.pdf", PDF),
     )

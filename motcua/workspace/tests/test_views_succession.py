@@ -121,4 +121,7 @@ def test_the_former_staff_read_what_they_handled_and_cannot_act(client, people, 
     assert refused.status_code == 403
     client.force_login(scenario["ward_staff"])
     html = client.get(f"/workspace/dossiers/{dossier.code}/").content.decode()
+    assert 'id="act-submit_for_approval"' in html  # drafts the result for the leader to sign
+    client.force_login(scenario["ward_leader"])
+    html = client.get(f"/workspace/dossiers/{dossier.code}/").content.decode()
     assert 'id="act-complete"' in html

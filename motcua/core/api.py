@@ -196,10 +196,11 @@ def _control_at(value: Any, field: str = "") -> str | None:
     """Where in ``value`` the first control character is (``applicant.name``)."""
     if isinstance(value, str):
         return field if has_control(value) else None
-    items = value.items() if isinstance(value, dict) else enumerate(value)
     if not isinstance(value, dict | list):
         return None
-    for key, inner in items:
+    for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
+        if isinstance(key, str) and has_control(key):
+            return field  # a member's own name: the object that holds it
         found = _control_at(inner, f"{field}.{key}" if field else str(key))
         if found is not None:
             return found

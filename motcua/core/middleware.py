@@ -69,7 +69,9 @@ class InputHygieneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         api = is_api(request)
         if has_control(request.path_info):
-            return self._refuse(request, api, 400, field="path")
+            # The API's path parameters are input like any other (422, as the contract says of
+            # schema-valid but refused text: docs/decisions/0014); a page's address is a 400.
+            return self._refuse(request, api, 422 if api else 400, field="path")
         if api:
             for key, values in request.GET.lists():
                 if has_control(key) or any(has_control(v) for v in values):

@@ -70,6 +70,10 @@ def test_a_director_adds_a_passkey_then_signs_in_with_it(open_session, people, l
         "() => !document.querySelector('#passkey-register-button')?.disabled"
         " && document.querySelector('#passkey-register-status-message')?.textContent.trim()"
     )
+    # The package's script speaks Vietnamese through locale/vi/LC_MESSAGES/djangojs.po.
+    assert page.locator("#passkey-register-status-message").inner_text() == (
+        "Đã thêm khóa truy cập."
+    )
     credential = WebAuthnCredential.objects.get(user=director)
     assert credential.confirmed
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})

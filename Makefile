@@ -44,7 +44,7 @@ debs-test:
 	@scripts/ensure-debs $(TEST_DEBS)
 
 # Compiled catalogues are build output: made from the committed .po files when they change.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 messages: $(MO_FILES)
 %.mo: %.po
 	msgfmt --check-format -o $@ $<

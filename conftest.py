@@ -19,7 +19,7 @@ def pytest_configure(config):
     or English-only messages.
     """
     msgfmt = shutil.which("msgfmt")
-    for po in ROOT.glob("locale/*/LC_MESSAGES/django.po"):
+    for po in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import django_otp
 from django.conf import settings
@@ -53,7 +53,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/verify.html",
-        {"next": _next(request), "error": error, "passkeys": _has_passkey(request.user)},
+        {
+            "next": _next(request),
+            "error": error,
+            "passkeys": _has_passkey(request.user),
+            "passkey_elsewhere": _passkey_elsewhere(request),
+        },
         status=422 if error else 200,
     )
 
@@ -62,6 +67,21 @@ def _has_passkey(user) -> bool:
     from django_otp_webauthn.models import WebAuthnCredential
 
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def _passkey_elsewhere(request: HttpRequest) -> str | None:
+    """None when passkeys work at the address this page was asked at; else where they do.
+
+    The browser accepts a passkey only on the relying party's name or a name under it: the
+    demo served at http://127.0.0.1:8000 is the same server as http://localhost:8000, but only
+    the latter can register or use a passkey (an IP address is never a relying party).
+    """
+    rp_id = settings.OTP_WEBAUTHN_RP_ID
+    host = urlsplit(f"//{request.get_host()}").hostname or ""
+    if host == rp_id or host.endswith(f".{rp_id}"):
+        return None
+    origins = [o for o in settings.OTP_WEBAUTHN_ALLOWED_ORIGINS if urlsplit(o).hostname == rp_id]
+    return origins[0].rstrip("/") + request.get_full_path() if origins else ""
 
 
 @login_required
@@ -118,6 +138,7 @@ def security(request: HttpRequest) -> HttpResponse:
             .prefetch_related("token_set")
             .first(),
             "passkeys": WebAuthnCredential.objects.filter(user=request.user, confirmed=True),
+            "passkey_elsewhere": _passkey_elsewhere(request),
             "required": needs_second_factor(request.user),
             "tokens": tokens,
             "now": clock.now(),

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from motcua.accounts.policy import LAST_SEEN_AT, SIGNED_IN_AT, needs_second_factor
 from motcua.accounts.testing import current_code
@@ -265,5 +266,32 @@ def test_passkeys_offer_registration_to_a_verified_person_only(client, people):
     assert begun.status_code == 200, begun.content[:300]
     options = begun.json()
     assert options["challenge"] and options["rp"]["id"] == "localhost"
-    page = client.get("/workspace/security/").content.decode()
+    page = client.get("/workspace/security/", headers={"host": "localhost:8000"}).content.decode()
     assert 'id="passkey-registration-placeholder"' in page and "otp_webauthn_config" in page
+
+
+def test_a_page_asked_at_another_name_than_the_relying_party_links_to_where_passkeys_work(
+    client, people, settings
+):
+    """The demo at 127.0.0.1 is the server at localhost, but the browser refuses a passkey
+    there (the relying party is localhost): the pages say where to go instead of failing."""
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "hoso.localhost"]
+    director = people["director_cn01"]
+    client.force_login(director)
+    page = client.get("/workspace/security/", headers={"host": "127.0.0.1:8000"}).content.decode()
+    assert "otp_webauthn_config" not in page and "passkey-register-button" not in page
+    assert 'href="http://localhost:8000/workspace/security/"' in page
+    client.logout()
+    client.force_login(director, verified=False)
+    WebAuthnCredential.objects.create(user=director, name="laptop", confirmed=True)
+    page = client.get(
+        "/workspace/security/verify/?next=/workspace/", headers={"host": "127.0.0.1:8000"}
+    ).content.decode()
+    assert "otp_webauthn_auth.js" not in page
+    assert 'href="http://localhost:8000/workspace/security/verify/?next=/workspace/"' in page
+    page = client.get(
+        "/workspace/security/verify/", headers={"host": "hoso.localhost:8000"}
+    ).content.decode()
+    assert "otp_webauthn_auth.js" in page and "passkey-elsewhere" not in page

@@ -41,7 +41,10 @@ def check_page(response, where: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", [None, "officer_cn01", "center_director"])
+@pytest.mark.parametrize(
+    "who",
+    [None, "officer_cn01", "center_director", "director_cn01"],  # the last: two sites
+)
 def test_every_page_has_a_policy_and_its_inline_scripts_the_nonce(client, people, clock, who):
     clock.set(2026, 3, 10, 9, 0)
     dossier = receive(people, justice_procedure())

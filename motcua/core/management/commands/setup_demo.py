@@ -99,9 +99,10 @@ class Command(BaseCommand):
         if not needing:
             return
         self.stdout.write(self.style.SUCCESS("Second factor (authenticator keys, shown once):"))
+        width = max(len(user.username) for user in needing)
         for user in needing:
             key = totp_secret(demo_totp_create(user=user)).replace(" ", "")
-            self.stdout.write(f"  {user.username:<14}  {key}")
+            self.stdout.write(f"  {user.username:<{width}}  {key}")
         self.stdout.write(
             "  Add a key to an authenticator app, or print the current code with "
             "`MOTCUA_ENV=demo motcua demo_otp USERNAME`."

@@ -497,7 +497,28 @@ def _staff_lock() -> Iterator[None]:
 _worker: dict = {}
 
 
+#: In a forked worker, the parent's connections and pools, kept referenced and never used.
+_inherited: list = []
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked worker: give up whatever connection or pool the parent still held at the
+    fork (a pool another thread of the parent re-opened, say) without closing it — closing
+    would end the parent's session, using it would interleave two processes' messages on one
+    socket ("lost synchronization with server"). The worker then opens its own."""
+    for alias in connections:
+        wrapper = connections[alias]
+        pools = getattr(type(wrapper), "_connection_pools", None)
+        if pools:
+            _inherited.append(dict(pools))
+            pools.clear()
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
+
+
 def _worker_start(start: date, end: date) -> None:
+    _forget_inherited_connections()
     _worker["calendar"] = simulation_calendar(start, end)
     _worker["calendars"] = {}
 

@@ -51,9 +51,7 @@ from motcua.dossiers.services.sequence import next_reference, next_sequence
 from motcua.organization.choices import SiteKind, UnitLevel
 from motcua.organization.models import AdministrativeUnit, Agency, Site, UnitSuccession
 from motcua.worktime import rules as worktime
-
-# The calendar lives in worktime (decision 0007); re-exported for callers of ``svc.calendar_for``.
-from motcua.worktime.selectors import calendar_for, clock_local  # noqa: F401
+from motcua.worktime.selectors import calendar_for, clock_local
 
 User = get_user_model()
 
